@@ -1,0 +1,63 @@
+// Profile defaults (DESIGN.md "Shape"). dev: loopback only, unprivileged ports, ./data, self-signed
+// certificate. production: standard ports on all addresses, /opt/mail layout from the seed.
+import type { Config, Profile } from './schema.ts'
+
+const shared = {
+  smtp: { maxMessageSize: 50 * 1024 * 1024, maxRecipients: 100, maxErrors: 10, allowInsecureAuth: false },
+  imap: { maxLiteralSize: 50 * 1024 * 1024 },
+  tls: { certFile: '', keyFile: '', minVersion: 'TLSv1.2', watchIntervalSeconds: 60 },
+  limits: {
+    maxConnections: 5000,
+    maxConnectionsPerIp: 50,
+    maxLineLength: 4096,
+    // RFC 5321 §4.5.3.2.7: server timeout at least 5 minutes.
+    idleTimeoutSeconds: 300,
+    authFailuresBeforeThrottle: 5,
+  },
+  delivery: {
+    method: 'direct',
+    relay: { host: '', port: 587, username: '', password: '', tls: 'starttls' },
+    ses: { region: 'us-east-1' },
+  },
+  dns: { servers: [], timeoutMs: 5000 },
+  monitoring: { discordWebhookUrl: '' },
+  log: { level: 'info', format: 'auto' },
+  shutdownGraceSeconds: 30,
+} as const satisfies Partial<Config>
+
+export const profiles: Record<Profile, Config> = {
+  dev: {
+    ...structuredClone(shared),
+    profile: 'dev',
+    hostname: 'localhost',
+    dataDir: './data',
+    bind: ['127.0.0.1'],
+    smtp: {
+      ...shared.smtp,
+      mx: { enabled: true, port: 2525 },
+      submission: { enabled: true, port: 2587 },
+      submissions: { enabled: true, port: 2465 },
+    },
+    imap: { ...shared.imap, plain: { enabled: true, port: 2143 }, tls: { enabled: true, port: 2993 } },
+    pop3: { plain: { enabled: true, port: 2110 }, tls: { enabled: true, port: 2995 } },
+    managesieve: { enabled: true, port: 24190 },
+    http: { enabled: true, port: 8080, tlsPort: 8443, tlsEnabled: false },
+  } as Config,
+  production: {
+    ...structuredClone(shared),
+    profile: 'production',
+    hostname: 'localhost',
+    dataDir: '/opt/mail',
+    bind: ['0.0.0.0', '::'],
+    smtp: {
+      ...shared.smtp,
+      mx: { enabled: true, port: 25 },
+      submission: { enabled: true, port: 587 },
+      submissions: { enabled: true, port: 465 },
+    },
+    imap: { ...shared.imap, plain: { enabled: true, port: 143 }, tls: { enabled: true, port: 993 } },
+    pop3: { plain: { enabled: true, port: 110 }, tls: { enabled: true, port: 995 } },
+    managesieve: { enabled: true, port: 4190 },
+    http: { enabled: true, port: 80, tlsPort: 443, tlsEnabled: true },
+  } as Config,
+}

@@ -1,0 +1,80 @@
+// Structured logger (DESIGN.md "Logging"): JSON lines when stderr is not a TTY (journald, files),
+// consola's pretty output on a terminal. Every connection gets a child logger carrying
+// { cid, proto, remote }. Fields whose names look like secrets are redacted before output.
+import { createConsola } from 'consola'
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+export type LogFields = Record<string, unknown>
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void
+  info(msg: string, fields?: LogFields): void
+  warn(msg: string, fields?: LogFields): void
+  error(msg: string, fields?: LogFields): void
+  child(fields: LogFields): Logger
+  readonly level: LogLevel
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 }
+const SECRET_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|credential|private[-_]?key|cookie/i
+
+/** Replace values of secret-looking keys (recursively) so credentials never reach a log line. */
+export function redact(fields: LogFields): LogFields {
+  const out: LogFields = {}
+  for (const [k, v] of Object.entries(fields)) {
+    if (SECRET_KEY.test(k)) out[k] = '[redacted]'
+    else if (v instanceof Error) out[k] = { message: v.message, name: v.name, stack: v.stack }
+    else if (v && typeof v === 'object' && !Array.isArray(v)) out[k] = redact(v as LogFields)
+    else out[k] = v
+  }
+  return out
+}
+
+export type LogSink = (line: string) => void
+
+export interface LoggerOptions {
+  level?: LogLevel
+  format?: 'json' | 'pretty' | 'auto'
+  /** Where JSON lines go; default stderr. Tests capture lines here. */
+  sink?: LogSink
+}
+
+export function createLogger(options: LoggerOptions = {}, base: LogFields = {}): Logger {
+  const level = options.level ?? 'info'
+  const format =
+    options.format === 'auto' || !options.format ? (process.stderr.isTTY ? 'pretty' : 'json') : options.format
+  const sink: LogSink = options.sink ?? (line => process.stderr.write(`${line}\n`))
+  const pretty = format === 'pretty' ? createConsola({ level: 4, stderr: process.stderr, stdout: process.stderr }) : null
+  return bind({ level, sink, pretty }, base)
+}
+
+interface LoggerState {
+  level: LogLevel
+  sink: LogSink
+  pretty: ReturnType<typeof createConsola> | null
+}
+
+// Children share the sink and the consola instance; only the base fields differ.
+function bind(state: LoggerState, base: LogFields): Logger {
+  const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
+    if (RANK[lvl] < RANK[state.level]) return
+    const all = redact({ ...base, ...fields })
+    if (state.pretty) {
+      const extra = Object.keys(all).length ? ` ${JSON.stringify(all)}` : ''
+      state.pretty[lvl](`${msg}${extra}`)
+      return
+    }
+    state.sink(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...all }))
+  }
+  return {
+    level: state.level,
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+    child: fields => bind(state, { ...base, ...fields }),
+  }
+}
+
+/** Logger that drops everything (tests, `--quiet`). */
+export const silentLogger: Logger = createLogger({ level: 'silent' })
