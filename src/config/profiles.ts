@@ -1,6 +1,6 @@
 // Profile defaults (DESIGN.md "Shape"). dev: loopback only, unprivileged ports, ./data, self-signed
 // certificate. production: standard ports on all addresses, /opt/mail layout from the seed.
-import type { Config, Profile } from './schema.ts'
+import type { Config, ConfigLayer, Profile } from './schema.ts'
 
 const shared = {
   smtp: { maxMessageSize: 50 * 1024 * 1024, maxRecipients: 100, maxErrors: 10, allowInsecureAuth: false },
@@ -23,7 +23,7 @@ const shared = {
   monitoring: { discordWebhookUrl: '' },
   log: { level: 'info', format: 'auto' },
   shutdownGraceSeconds: 30,
-} as const satisfies Partial<Config>
+} as const satisfies ConfigLayer
 
 export const profiles: Record<Profile, Config> = {
   dev: {
@@ -48,7 +48,8 @@ export const profiles: Record<Profile, Config> = {
     profile: 'production',
     hostname: 'localhost',
     dataDir: '/opt/mail',
-    bind: ['0.0.0.0', '::'],
+    // '0.0.0.0' only: adding '::' binds the same ports dual-stack, which collides on Linux; list '::' alone for IPv6.
+    bind: ['0.0.0.0'],
     smtp: {
       ...shared.smtp,
       mx: { enabled: true, port: 25 },

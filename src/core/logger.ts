@@ -13,6 +13,8 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void
   child(fields: LogFields): Logger
   readonly level: LogLevel
+  /** Change the level of this logger and every child (SIGHUP config reload). */
+  setLevel(level: LogLevel): void
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 }
@@ -67,7 +69,12 @@ function bind(state: LoggerState, base: LogFields): Logger {
     state.sink(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...all }))
   }
   return {
-    level: state.level,
+    get level() {
+      return state.level
+    },
+    setLevel: level => {
+      state.level = level
+    },
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),

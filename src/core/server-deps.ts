@@ -1,0 +1,17 @@
+// What every running service receives (STYLE.md "No global mutable state"): built once by
+// startServer, passed down; tests build their own with fakes.
+import type { Config } from '../config/schema.ts'
+import type { Resolver } from '../security/dns/resolver.ts'
+import type { CertificateStore } from '../security/tls/certificate-store.ts'
+import type { Storage } from '../storage/storage.ts'
+import type { Clock } from './clock.ts'
+import type { Logger } from './logger.ts'
+
+export interface ServerDeps {
+  config: Config
+  logger: Logger
+  clock: Clock
+  storage: Storage
+  certificates: CertificateStore
+  resolver: Resolver
+}

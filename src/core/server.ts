@@ -1,0 +1,99 @@
+// Composition root of `serve` (STYLE.md: main builds deps, starts listeners): storage, certificates,
+// DNS resolver, the protocol listeners and the HTTP app, under one Lifecycle.
+import { createHttpApp } from '../api/app.ts'
+import { createHttpService, type HttpService } from '../api/http-service.ts'
+import type { Config } from '../config/schema.ts'
+import { diskProbe, probe } from '../observability/readiness.ts'
+import { createResolver } from '../security/dns/resolver.ts'
+import { createCertificateStore } from '../security/tls/certificate-store.ts'
+import { createStorage } from '../storage/storage.ts'
+import { type Clock, systemClock } from './clock.ts'
+import { Lifecycle } from './lifecycle.ts'
+import type { Logger } from './logger.ts'
+import { createMailListenerService, type MailListenerService } from './mail-listener-service.ts'
+import { protocolModules } from './protocols.ts'
+import { removeRuntimeState, writeRuntimeState } from './runtime-state.ts'
+import type { ServerDeps } from './server-deps.ts'
+import { buildInfo } from './version.ts'
+
+/** Below this much free space the server reports not ready (mail would fail to deliver). */
+const MIN_FREE_DISK_BYTES = 100 * 2 ** 20
+
+export interface RunningServer {
+  deps: ServerDeps
+  http: HttpService
+  mail: MailListenerService
+  stop(graceMs: number): Promise<void>
+  reload(): Promise<void>
+}
+
+export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+  const startedAt = clock.now()
+  const build = buildInfo()
+  const lifecycle = new Lifecycle(logger)
+
+  // Opening storage creates the data dir, applies migrations and reconciles Maildir with the index.
+  const storage = await createStorage({ dataDir: config.dataDir, logger, clock })
+  lifecycle.add({ name: 'storage', start() {}, stop: () => storage.close() })
+  const certificates = await createCertificateStore({
+    certFile: config.tls.certFile,
+    keyFile: config.tls.keyFile,
+    hostname: config.hostname,
+    dataDir: config.dataDir,
+    logger,
+    watchIntervalMs: config.tls.watchIntervalSeconds * 1000,
+    clock,
+  })
+  lifecycle.add({
+    name: 'certificates',
+    start() {},
+    stop: () => certificates.close(),
+    reload: async () => {
+      await certificates.reload()
+    },
+  })
+  const resolver = createResolver({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs, clock })
+  const deps: ServerDeps = { config, logger, clock, storage, certificates, resolver }
+
+  const mail = lifecycle.add(createMailListenerService(deps, protocolModules.flatMap(m => m(deps))))
+  const probes = [
+    probe('database', () => storage.checkWritable()),
+    diskProbe(config.dataDir, MIN_FREE_DISK_BYTES),
+    probe('listeners', () => {
+      const bound = mail.listeners().length + http.ports().length
+      if (http.ports().some(p => p === 0)) throw new Error('http listener not bound')
+      return `${bound} bound`
+    }),
+  ]
+  const app = createHttpApp({ logger, health: { probes, build, startedAt, now: () => clock.now() } })
+  const http: HttpService = config.http.enabled
+    ? lifecycle.add(createHttpService({ app, bind: config.bind, port: config.http.port, logger }))
+    : { name: 'http', start() {}, stop() {}, ports: () => [] }
+
+  await lifecycle.start()
+  writeRuntimeState(config.dataDir, {
+    pid: process.pid,
+    startedAt: new Date(startedAt).toISOString(),
+    version: build.version,
+    http: config.bind.map((address, i) => ({ address, port: http.ports()[i] ?? 0 })),
+    listeners: mail.listeners().map(l => ({ name: l.name, address: l.hostname, port: l.port })),
+  })
+  logger.info('started', {
+    version: build.version,
+    commit: build.commit,
+    profile: config.profile,
+    dataDir: config.dataDir,
+    ms: clock.now() - startedAt,
+  })
+
+  return {
+    deps,
+    http,
+    mail,
+    stop: async graceMs => {
+      await lifecycle.stop(graceMs)
+      removeRuntimeState(config.dataDir)
+    },
+    reload: () => lifecycle.reload(),
+  }
+}

@@ -1,0 +1,85 @@
+// The ENVELOPE fields (RFC 3501 §7.4.2 / RFC 9051 §7.5.2) parsed once at delivery and stored as
+// `messages.envelope_json`, so FETCH ENVELOPE and list views never reopen the file. Only the
+// header block is parsed (postal-mime), never the body. `v` versions the shape: the IMAP work may
+// add fields and re-parse rows with an older version.
+import PostalMime from 'postal-mime'
+
+export const ENVELOPE_VERSION = 1
+
+export interface EnvelopeAddress {
+  name: string
+  address: string
+}
+
+/** An address, or an RFC 5322 group with its members. */
+export type EnvelopeEntry = EnvelopeAddress | { name: string; group: EnvelopeAddress[] }
+
+export interface StoredEnvelope {
+  v: typeof ENVELOPE_VERSION
+  /** Date header as written (IMAP returns the string, not a parsed date). */
+  date: string | null
+  /** Subject header as written (encoded words kept, folding removed). */
+  subject: string | null
+  /** Subject with RFC 2047 encoded words decoded. */
+  subjectText: string | null
+  from: EnvelopeEntry[]
+  sender: EnvelopeEntry[]
+  replyTo: EnvelopeEntry[]
+  to: EnvelopeEntry[]
+  cc: EnvelopeEntry[]
+  bcc: EnvelopeEntry[]
+  inReplyTo: string | null
+  messageId: string | null
+}
+
+// Headers end at the first empty line (RFC 5322 §2.1); more than this is not a header block.
+const MAX_HEADER_BYTES = 256 * 1024
+
+/** The header block of a message (up to and including the blank line), bounded in size. */
+export function headerBlock(message: Uint8Array): Uint8Array {
+  const limit = Math.min(message.length, MAX_HEADER_BYTES)
+  for (let i = 0; i < limit; i++) {
+    if (message[i] !== 0x0a) continue
+    if (message[i + 1] === 0x0a) return message.subarray(0, i + 2)
+    if (message[i + 1] === 0x0d && message[i + 2] === 0x0a) return message.subarray(0, i + 3)
+  }
+  return message.subarray(0, limit)
+}
+
+export async function parseEnvelope(message: Uint8Array): Promise<StoredEnvelope> {
+  const header = headerBlock(message)
+  const email = await PostalMime.parse(header)
+  const raw = (key: string) => {
+    const value = email.headers.find(h => h.key === key)?.value
+    return value === undefined ? null : value.replace(/\r?\n[ \t]+/g, ' ').trim()
+  }
+  const list = (value: unknown): EnvelopeEntry[] => {
+    if (!value) return []
+    const items = Array.isArray(value) ? value : [value]
+    return items.flatMap(toEntry)
+  }
+  return {
+    v: ENVELOPE_VERSION,
+    date: raw('date'),
+    subject: raw('subject'),
+    subjectText: email.subject ?? null,
+    from: list(email.from),
+    sender: list(email.sender),
+    replyTo: list(email.replyTo),
+    to: list(email.to),
+    cc: list(email.cc),
+    bcc: list(email.bcc),
+    inReplyTo: email.inReplyTo ?? null,
+    messageId: email.messageId ?? null,
+  }
+}
+
+function toEntry(value: unknown): EnvelopeEntry[] {
+  if (!value || typeof value !== 'object') return []
+  const v = value as { name?: unknown; address?: unknown; group?: unknown }
+  const name = typeof v.name === 'string' ? v.name : ''
+  if (Array.isArray(v.group)) {
+    return [{ name, group: v.group.flatMap(toEntry).filter((e): e is EnvelopeAddress => 'address' in e) }]
+  }
+  return typeof v.address === 'string' ? [{ name, address: v.address }] : []
+}
