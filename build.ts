@@ -20,7 +20,6 @@ if (values.docs) {
   process.exit(0)
 }
 
-const hostTarget: TargetName = process.arch === 'arm64' ? 'linux-arm64' : 'linux-x64'
 const requested = values.target ?? 'host'
 const targets: (TargetName | 'host')[] =
   requested === 'all' ? ['linux-x64', 'linux-arm64'] : requested === 'host' ? ['host'] : [requested as TargetName]

@@ -1,8 +1,11 @@
+export {}
+
 // Runs `bun test` (arguments passed through), streams its output, then prints one plain line
 // "N passed, N failed, N skipped" — the closing line CI reads — and exits with bun test's code.
 // bun test writes its results and summary to stderr (shared notes, bun-platform §10).
 const args = process.argv.slice(2)
-const proc = Bun.spawn([process.execPath, 'test', ...args], {
+// bunfig's [test] timeout is not applied by bun 1.4.5; pass it explicitly.
+const proc = Bun.spawn([process.execPath, 'test', '--timeout=60000', ...args], {
   stdout: 'inherit',
   stderr: 'pipe',
   env: { ...process.env },

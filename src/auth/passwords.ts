@@ -37,11 +37,31 @@ export function canonicalArgon2(encoded: string): string {
   return `$${m[1]}$v=${m[2]}$m=${mem},t=${time},p=${lanes}$${m[4]}$${m[5]}`
 }
 
+// A stored hash chooses its own cost. Bound it, so a hostile or corrupt hash (m=4294967295) cannot
+// make one login allocate terabytes or spin for minutes. 1 GiB / t=64 / p=64 is far above any
+// recommended setting (RFC 9106 §4 tops out at 2 GiB for hardware without a time budget).
+const MAX_MEMORY_KIB = 1 << 20
+const MAX_TIME = 64
+const MAX_LANES = 64
+
+// bcrypt's cost is log2 of the rounds: 16 is ~4 s on current hardware, 31 would be days.
+const MAX_BCRYPT_COST = 16
+
+function withinCostLimits(canonical: string): boolean {
+  const argon = /^\$argon2(?:id|i|d)\$v=\d+\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(canonical)
+  if (argon) return Number(argon[1]) <= MAX_MEMORY_KIB && Number(argon[2]) <= MAX_TIME && Number(argon[3]) <= MAX_LANES
+  const bcrypt = /^\$2[aby]\$(\d{2})\$/.exec(canonical)
+  if (bcrypt) return Number(bcrypt[1]) <= MAX_BCRYPT_COST
+  return true // malformed: Bun.password rejects it
+}
+
 /** True when `password` matches `stored`. Malformed or unsupported hashes give false, never an exception. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   if (password === '' || stored === '') return false
+  const canonical = canonicalArgon2(stored)
+  if (!withinCostLimits(canonical)) return false
   try {
-    return await Bun.password.verify(password, canonicalArgon2(stored))
+    return await Bun.password.verify(password, canonical)
   } catch {
     // PASSWORD_INVALID_ENCODING, PASSWORD_UNSUPPORTED_ALGORITHM, PASSWORD_WEAK_PARAMETERS, …
     return false
@@ -53,7 +73,7 @@ export const needsRehash = (stored: string): boolean => !stored.startsWith(CURRE
 
 /** True when `stored` looks like a hash `verifyPassword` can check (Argon2 PHC string or bcrypt). */
 export function isSupportedPasswordHash(stored: string): boolean {
-  const argon2 = /^\$argon2(id|i|d)\$v=\d+\$[^$]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(stored)
+  const argon2 = /^\$argon2(?:id|i|d)\$v=\d+\$[^$]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(stored)
   const bcrypt = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/.test(stored)
   return argon2 || bcrypt
 }

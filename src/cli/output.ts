@@ -1,8 +1,11 @@
 // How commands print: human text on a terminal, or one JSON document with --json for scripts.
 // Errors go to stderr as "error: …" (or {"error":{…}} with --json) with a distinct exit code.
 import { ZodError } from 'zod'
-import { errorMessage, isMailError } from '../core/errors.ts'
+import { isMailError } from '../core/errors.ts'
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.ts'
+
+// biome-ignore lint: matching the escape character is the point
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '')
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
@@ -36,8 +39,9 @@ export function describeFailure(e: unknown): CliFailure {
     return { exitCode: usage ? EXIT_USAGE : EXIT_FAILURE, code: e.codes.code ?? e.kind, message }
   }
   if (e instanceof ZodError) return { exitCode: EXIT_USAGE, code: 'invalid_input', message: e.message }
-  const citty = (e as { code?: string }).code
-  if (typeof citty === 'string' && citty.startsWith('E_')) return { exitCode: EXIT_USAGE, code: 'usage', message: errorMessage(e) }
+  // citty's argument errors (missing positional, unknown command): usage, exit 2.
+  if (e instanceof Error && e.name === 'CLIError')
+    return { exitCode: EXIT_USAGE, code: 'usage', message: `${stripAnsi(e.message)} (see --help)` }
   return { exitCode: EXIT_FAILURE, code: 'internal', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }
 }
 

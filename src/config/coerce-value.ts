@@ -8,7 +8,7 @@ export type CoerceResult = { ok: true; value: unknown } | { ok: false; message: 
 const TRUE = new Set(['true', '1', 'yes', 'on'])
 const FALSE = new Set(['false', '0', 'no', 'off'])
 // Plain decimal numbers only: Number('') is 0 and Number('0x1f') is 31, neither is what a user meant.
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
 const got = (raw: string) => `got ${JSON.stringify(raw)}`
 

@@ -24,7 +24,11 @@ function checkRelay(config: Config, sourceOf: SourceOf, out: ConfigIssue[]): voi
   if (config.delivery.relay.host === '')
     out.push({ key: 'delivery.relay.host', source, message: 'delivery.method is "relay" but no relay host is set' })
   if (config.delivery.relay.port === 0)
-    out.push({ key: 'delivery.relay.port', source: sourceOf('delivery.relay.port'), message: 'the relay port cannot be 0' })
+    out.push({
+      key: 'delivery.relay.port',
+      source: sourceOf('delivery.relay.port'),
+      message: 'the relay port cannot be 0',
+    })
 }
 
 function checkProductionHostname(config: Config, sourceOf: SourceOf, out: ConfigIssue[]): void {

@@ -38,7 +38,7 @@ export function configReference(): string {
     '',
     'In the TOML file, keys use the names below with their tables: `[smtp.mx]` then `port = 25`. Environment',
     'values are strings: lists are comma-separated (`MAIL_DNS_SERVERS=127.0.0.1:5353,[::1]:53`), booleans',
-    'accept `true/false/1/0/yes/no/on/off`. Relative paths are resolved against the config file\'s directory for',
+    "accept `true/false/1/0/yes/no/on/off`. Relative paths are resolved against the config file's directory for",
     'values from the file, and against the working directory otherwise.',
     '',
     '| Key | Environment | Type | dev default | production default | Description |',

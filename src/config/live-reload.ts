@@ -10,7 +10,7 @@ const valueAt = (config: Config, key: string): unknown =>
 
 /** Dotted keys whose value changed and that the running server cannot apply without a restart. */
 export function configChangesNeedingRestart(before: Config, after: Config): string[] {
-  return configKeys.leaves.map(l => l.key).filter(
-    key => !LIVE_KEYS.has(key) && JSON.stringify(valueAt(before, key)) !== JSON.stringify(valueAt(after, key)),
-  )
+  return configKeys.leaves
+    .map(l => l.key)
+    .filter(key => !LIVE_KEYS.has(key) && JSON.stringify(valueAt(before, key)) !== JSON.stringify(valueAt(after, key)))
 }

@@ -153,7 +153,10 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
   const chosen = layered.get('profile')?.value
   // An invalid profile is reported by zod below; dev defaults let the other keys be checked meanwhile.
   const profile: Profile = isProfile(chosen) ? chosen : 'dev'
-  const defaults = flattenObject(profileDefaults(profile) as unknown as Record<string, unknown>, `default (${profile} profile)`)
+  const defaults = flattenObject(
+    profileDefaults(profile) as unknown as Record<string, unknown>,
+    `default (${profile} profile)`,
+  )
   if (profile === 'production' && !layered.has('hostname'))
     defaults.set('hostname', { value: input.systemHostname ?? os.hostname(), source: 'default (system host name)' })
   const values = resolvePaths(mergeValues(defaults, layered), input.cwd)

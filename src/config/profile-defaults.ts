@@ -1,5 +1,5 @@
-// The defaults a profile contributes, as a fresh copy. In production the host name defaults to the
-// machine's own name (the seed's server was configured that way); dev keeps `localhost`.
+// The defaults a profile contributes, as a fresh copy. (In production, load.ts replaces the host
+// name with the machine's own name when no layer sets one.)
 import { profiles } from './profiles.ts'
 import type { Config, Profile } from './schema.ts'
 
@@ -7,8 +7,6 @@ export const PROFILES: readonly Profile[] = ['dev', 'production']
 
 export const isProfile = (value: unknown): value is Profile => PROFILES.includes(value as Profile)
 
-export function profileDefaults(profile: Profile, systemHostname?: string): Config {
-  const config = structuredClone(profiles[profile])
-  if (profile === 'production' && systemHostname) config.hostname = systemHostname
-  return config
+export function profileDefaults(profile: Profile): Config {
+  return structuredClone(profiles[profile])
 }

@@ -55,7 +55,8 @@ const shapeOf = (schema: z.ZodType): Record<string, z.ZodType> | undefined => de
 function numberBounds(schema: z.ZodType): NumberBounds {
   const bounds: NumberBounds = { integer: false }
   for (const check of checksOf(schema)) {
-    if (check.check === 'number_format' && (check.format === 'safeint' || check.format === 'int32')) bounds.integer = true
+    if (check.check === 'number_format' && (check.format === 'safeint' || check.format === 'int32'))
+      bounds.integer = true
     if (check.check === 'greater_than' && check.value !== undefined)
       bounds.min = { value: check.value, inclusive: check.inclusive ?? true }
     if (check.check === 'less_than' && check.value !== undefined)
@@ -85,8 +86,7 @@ function describeNumber(b: NumberBounds): { expectation: string; label: string }
 const isUrlSchema = (schema: z.ZodType): boolean =>
   defOf(schema).format === 'url' || checksOf(schema).some(c => c.format === 'url')
 
-const minLength = (schema: z.ZodType): number =>
-  checksOf(schema).find(c => c.check === 'min_length')?.minimum ?? 0
+const minLength = (schema: z.ZodType): number => checksOf(schema).find(c => c.check === 'min_length')?.minimum ?? 0
 
 interface Scalar {
   kind: Exclude<LeafKind, 'list'>

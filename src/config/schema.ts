@@ -22,7 +22,10 @@ export const configSchema = z
     hostname: z
       .string()
       .min(1)
-      .regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/, 'not a valid host name')
+      .regex(
+        /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/,
+        'not a valid host name',
+      )
       .describe('Fully qualified host name used in greetings, Received headers and the certificate'),
     dataDir: z.string().min(1).describe('Directory for mail.db, maildir/ and generated certificates'),
     bind: z.array(z.string().min(1)).min(1).describe('Addresses every listener binds to'),
@@ -61,10 +64,16 @@ export const configSchema = z
       .strict(),
     tls: z
       .object({
-        certFile: z.string().describe('PEM certificate chain (e.g. /etc/letsencrypt/live/<host>/fullchain.pem); empty = self-signed'),
+        certFile: z
+          .string()
+          .describe('PEM certificate chain (e.g. /etc/letsencrypt/live/<host>/fullchain.pem); empty = self-signed'),
         keyFile: z.string().describe('PEM private key (e.g. /etc/letsencrypt/live/<host>/privkey.pem)'),
         minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).describe('Oldest TLS version accepted'),
-        watchIntervalSeconds: z.number().int().positive().describe('How often certificate files are checked for changes'),
+        watchIntervalSeconds: z
+          .number()
+          .int()
+          .positive()
+          .describe('How often certificate files are checked for changes'),
       })
       .strict(),
     limits: z
@@ -73,12 +82,18 @@ export const configSchema = z
         maxConnectionsPerIp: z.number().int().positive().describe('Open connections from one client address'),
         maxLineLength: z.number().int().min(512).describe('Longest command line in bytes (RFC 5321 §4.5.3.1.4: 512)'),
         idleTimeoutSeconds: z.number().int().positive().describe('Idle time before a connection is closed'),
-        authFailuresBeforeThrottle: z.number().int().positive().describe('Failed logins per IP/account before back-off'),
+        authFailuresBeforeThrottle: z
+          .number()
+          .int()
+          .positive()
+          .describe('Failed logins per IP/account before back-off'),
       })
       .strict(),
     delivery: z
       .object({
-        method: z.enum(['direct', 'ses', 'relay']).describe('How outbound mail leaves: direct to MX, Amazon SES, or a relay'),
+        method: z
+          .enum(['direct', 'ses', 'relay'])
+          .describe('How outbound mail leaves: direct to MX, Amazon SES, or a relay'),
         relay: z
           .object({
             host: z.string().describe('Smarthost name'),
@@ -99,7 +114,9 @@ export const configSchema = z
       .strict(),
     monitoring: z
       .object({
-        discordWebhookUrl: z.union([z.literal(''), z.url()]).describe('Discord webhook for health alerts (empty = off)'),
+        discordWebhookUrl: z
+          .union([z.literal(''), z.url()])
+          .describe('Discord webhook for health alerts (empty = off)'),
       })
       .strict(),
     log: z

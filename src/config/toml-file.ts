@@ -24,7 +24,7 @@ export function locateTomlError(text: string, message: string): number | undefin
   const lines = text.split('\n')
   for (let n = 1; n <= lines.length && n <= 5000; n++) {
     try {
-      Bun.TOML.parse(lines.slice(0, n).join('\n'))
+      Bun.TOML.parse(`${lines.slice(0, n).join('\n')}\n`)
     } catch (e) {
       if (parseError(e) === message) return n
     }
@@ -62,7 +62,13 @@ export function tomlLayer(text: string, fileName: string, keys: ConfigKeys = con
     const message = parseError(e)
     const line = locateTomlError(text, message)
     const where = line === undefined ? '' : ` at line ${line}`
-    throw new ConfigError([{ key: '', source: `file ${fileName}${line === undefined ? '' : `:${line}`}`, message: `TOML syntax error${where}: ${message}` }])
+    throw new ConfigError([
+      {
+        key: '',
+        source: `file ${fileName}${line === undefined ? '' : `:${line}`}`,
+        message: `TOML syntax error${where}: ${message}`,
+      },
+    ])
   }
   const out: FileLayer = { values: new Map(), issues: [] }
   const candidates = [...keys.leaves.map(l => l.key)]

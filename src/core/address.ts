@@ -29,7 +29,7 @@ const MAX_LABEL_OCTETS = 63
 
 // RFC 5322 §3.2.3 atext, plus any non-ASCII character (RFC 6531 §3.3 UTF8-non-ascii).
 const ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10FFFF}]+$/u
-const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
+const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length
 
@@ -88,7 +88,8 @@ export function parseAddress(input: string): ParsedAddress {
     if (atom === '') throw invalidAddress(input, 'local part has an empty dot-separated part')
     if (!ATOM.test(atom)) throw invalidAddress(input, 'local part has characters that need quoting')
   }
-  if (utf8Length(local) > MAX_LOCAL_OCTETS) throw invalidAddress(input, `local part longer than ${MAX_LOCAL_OCTETS} octets`)
+  if (utf8Length(local) > MAX_LOCAL_OCTETS)
+    throw invalidAddress(input, `local part longer than ${MAX_LOCAL_OCTETS} octets`)
   let domain: string
   try {
     domain = parseDomain(domainRaw)

@@ -33,7 +33,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const lifecycle = new Lifecycle(logger)
 
   // Opening storage creates the data dir, applies migrations and reconciles Maildir with the index.
-  const storage = await createStorage({ dataDir: config.dataDir, logger, clock })
+  const storage = await createStorage({ dataDir: config.dataDir, logger, clock, hostname: config.hostname, reconcile: true })
   lifecycle.add({ name: 'storage', start() {}, stop: () => storage.close() })
   const certificates = await createCertificateStore({
     certFile: config.tls.certFile,

@@ -11,7 +11,11 @@ export interface IdleTimer {
   stop(): void
 }
 
-export function createIdleTimer(ms: number, onIdle: () => void, now: () => number = () => performance.now()): IdleTimer {
+export function createIdleTimer(
+  ms: number,
+  onIdle: () => void,
+  now: () => number = () => performance.now(),
+): IdleTimer {
   let timeoutMs = ms
   let last = now()
   let timer: ReturnType<typeof setTimeout> | null = null

@@ -150,10 +150,11 @@ export class LineReader {
 
   /** Position of the LF ending the next line, and whether it lacks its CR. */
   private findTerminator(): { lf: number; bare: boolean } | null {
+    const live = this.buf.subarray(0, this.end) // don't scan stale bytes past `end`
     let from = this.start + this.scanned
     while (from < this.end) {
-      const lf = this.buf.indexOf(LF, from)
-      if (lf < 0 || lf >= this.end) break
+      const lf = live.indexOf(LF, from)
+      if (lf < 0) break
       const bare = lf === this.start || this.buf[lf - 1] !== CR
       if (!bare || this.lineEnding !== 'crlf') return { lf, bare }
       from = lf + 1 // 'crlf': a bare LF is line content

@@ -7,7 +7,15 @@ import { MailError, errorMessage, temporaryError, userError } from '../core/erro
 import type { Logger } from '../core/logger.ts'
 import { type IdleTimer, createIdleTimer } from './idle-timer.ts'
 import { type SocketHandle, upgradeToTls } from './starttls.ts'
-import type { CloseReason, Session, SessionFactory, TlsInfo, TlsMinVersion, TlsProvider, Transport } from './transport.ts'
+import type {
+  CloseReason,
+  Session,
+  SessionFactory,
+  TlsInfo,
+  TlsMinVersion,
+  TlsProvider,
+  Transport,
+} from './transport.ts'
 import { WriteQueue } from './write-queue.ts'
 
 export type ConnectionSocket = Socket<SocketHandle<SocketConnection>>
@@ -52,6 +60,8 @@ export class SocketConnection implements Transport {
   /** Which handler set currently owns the connection; events from the other half are ignored. */
   layer: 'plain' | 'tls' = 'plain'
   private socket: ConnectionSocket
+  /** The TCP half under a TLS socket (see starttls.ts); null in plaintext. */
+  private rawSocket: ConnectionSocket | null = null
   private state: State = 'open'
   private session: Session | null = null
   private closeReason: CloseReason | null = null
@@ -80,6 +90,8 @@ export class SocketConnection implements Transport {
       write: bytes => this.socket.write(bytes),
       end: () => {
         this.socket.end()
+        // An upgraded socket's end() sends close_notify but leaves the TCP socket open: end it too.
+        this.rawSocket?.end()
         // Our FIN is out; wait briefly for the peer's, then close for good (a client may never send it).
         this.idle.setTimeout(Math.min(LINGER_MS, init.context.idleTimeoutMs))
       },
@@ -164,6 +176,8 @@ export class SocketConnection implements Transport {
     this.state = 'closing'
     this.out.clear()
     this.socket.terminate()
+    // terminate() on a TLS socket that was already ended does nothing; the TCP half always closes.
+    this.rawSocket?.terminate()
   }
 
   setIdleTimeout(ms: number): void {
@@ -189,7 +203,7 @@ export class SocketConnection implements Transport {
     this.out.flush()
   }
 
-  /** The peer closed its side (FIN / close_notify): finish writing what is queued, then close. */
+  /** The peer closed its side (FIN, or TLS close_notify): finish writing what is queued, then close. */
   onPeerEnd(): void {
     if (this.state === 'closing' || this.state === 'closed') return
     this.closeReason ??= 'client'
@@ -202,8 +216,7 @@ export class SocketConnection implements Transport {
     if (!ok) {
       this.logger.info('TLS handshake failed', { error: error?.message })
       this.closeReason ??= 'error'
-      this.state = 'closing'
-      this.socket.terminate()
+      this.destroy()
       return
     }
     // ok=true may come with "unable to get issuer certificate": no client certificate was requested.
@@ -249,11 +262,16 @@ export class SocketConnection implements Transport {
       secure: this.secure,
       seconds: Math.round(performance.now() - this.openedAt) / 1000,
     })
-    try {
-      this.session?.onClose?.(reason)
-    } catch (e) {
-      this.logger.error('session onClose failed', { error: e })
-    }
+    // Bun may fire `close` synchronously inside socket.end(), i.e. inside the session's own end()
+    // call; tell the session afterwards so it never sees onClose re-entrantly.
+    const session = this.session
+    queueMicrotask(() => {
+      try {
+        session?.onClose?.(reason)
+      } catch (e) {
+        this.logger.error('session onClose failed', { error: e })
+      }
+    })
   }
 
   /** The listener is stopping. */
@@ -269,7 +287,13 @@ export class SocketConnection implements Transport {
   // ---- internals ----
 
   private switchToTls(provider: TlsProvider): void {
-    const tls = upgradeToTls(this.socket, provider.current(), this.context.minTlsVersion, this.context.tlsHandlers)
+    const { raw, tls } = upgradeToTls(
+      this.socket,
+      provider.current(),
+      this.context.minTlsVersion,
+      this.context.tlsHandlers,
+    )
+    this.rawSocket = raw
     this.socket = tls
     this.layer = 'tls'
   }

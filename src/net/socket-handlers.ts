@@ -22,7 +22,8 @@ export function createLayerHandlers(
       if (owns(socket.data)) socket.data.conn.onSocketDrain()
     },
     end(socket) {
-      if (owns(socket.data)) socket.data.conn.onPeerEnd()
+      // On the raw half of an upgraded connection, a TCP FIN still means the peer is done.
+      if (layer === 'plain' ? socket.data !== undefined : owns(socket.data)) socket.data.conn.onPeerEnd()
     },
     handshake(socket, ok, error) {
       if (owns(socket.data)) socket.data.conn.onHandshake(ok, error)

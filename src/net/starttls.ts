@@ -21,7 +21,10 @@ export interface SocketHandle<Conn> {
 }
 
 /**
- * Start a server-side TLS handshake on `socket` and return the TLS socket to write to from now on.
+ * Start a server-side TLS handshake on `socket`. Returns the TLS socket to write to from now on and the
+ * raw TCP half: with allowHalfOpen, tls.end() sends close_notify but leaves TCP open, and terminate()
+ * on an ended TLS socket does nothing, so closing must also end/terminate `raw`. The peer's TCP FIN
+ * arrives as an `end` event on the raw half's (old) handlers.
  * Callers must have emptied their plaintext write queue and discarded buffered plaintext input
  * (CVE-2011-0411 class) before calling. Throws if Bun rejects the options (bad PEM).
  */
@@ -30,12 +33,12 @@ export function upgradeToTls<Conn>(
   pair: CertificatePair,
   minVersion: TlsMinVersion,
   tlsHandlers: SocketHandler<SocketHandle<Conn>>,
-): Socket<SocketHandle<Conn>> {
+): { raw: Socket<SocketHandle<Conn>>; tls: Socket<SocketHandle<Conn>> } {
   const conn = socket.data.conn
-  const [, tls] = socket.upgradeTLS<SocketHandle<Conn>>({
+  const [raw, tls] = socket.upgradeTLS<SocketHandle<Conn>>({
     tls: serverTlsOptions(pair, minVersion),
     data: { conn, layer: 'tls' },
     socket: tlsHandlers,
   })
-  return tls
+  return { raw, tls }
 }

@@ -47,7 +47,7 @@ export interface Transport {
 }
 
 export interface Session {
-  /** Raw bytes in arrival order; frame them with LineReader. */
+  /** Raw bytes in arrival order; frame them with LineReader (which copies: don't keep `chunk` itself). */
   onData(chunk: Uint8Array): void
   /** After a STARTTLS handshake: forget everything learnt before it (RFC 3207 §4.2, RFC 9051 §6.2.1). */
   onTlsStarted?(): void

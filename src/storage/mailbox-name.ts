@@ -22,7 +22,8 @@ export function normalizeMailboxName(input: string): string {
   // RFC 3501 §6.3.8: '*' and '%' are LIST wildcards; names holding them cannot be listed reliably.
   if (/[*%]/.test(input)) throw invalid(input, '"*" and "%" are not allowed')
   const parts = input.normalize('NFC').split(HIERARCHY_DELIMITER)
-  if (parts.some(p => p === '')) throw invalid(input, `empty level (leading, trailing or doubled "${HIERARCHY_DELIMITER}")`)
+  if (parts.some(p => p === ''))
+    throw invalid(input, `empty level (leading, trailing or doubled "${HIERARCHY_DELIMITER}")`)
   if (parts[0]?.toUpperCase() === INBOX) parts[0] = INBOX
   return parts.join(HIERARCHY_DELIMITER)
 }

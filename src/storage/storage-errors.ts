@@ -32,8 +32,7 @@ export const unknownTarget = (address: string) =>
 export const unknownAlias = (address: string) =>
   new MailError('user', `no such alias: ${address}`, { http: 404, code: 'unknown_alias' })
 
-export const invalidPasswordInput = (why: string) =>
-  new MailError('user', why, { http: 400, code: 'invalid_password' })
+export const invalidPasswordInput = (why: string) => new MailError('user', why, { http: 400, code: 'invalid_password' })
 
 export const unknownMailbox = (name: string | number) =>
   new MailError('user', `no such mailbox: ${name}`, { imap: 'NONEXISTENT', http: 404, code: 'unknown_mailbox' })

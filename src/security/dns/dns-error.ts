@@ -39,7 +39,9 @@ export class DnsError extends MailError {
   constructor(code: DnsErrorCode, hostname: string, rrtype: string, negativeTtl?: number) {
     const kind = NO_RECORD_CODES.has(code) || code === 'EBADNAME' ? 'user' : 'temporary'
     // The message shape Node uses (`queryTxt ENOTFOUND example.org`), which mailauth puts in its results.
-    super(kind, `query${rrtype.charAt(0)}${rrtype.slice(1).toLowerCase()} ${code} ${hostname}`, { code: code.toLowerCase() })
+    super(kind, `query${rrtype.charAt(0)}${rrtype.slice(1).toLowerCase()} ${code} ${hostname}`, {
+      code: code.toLowerCase(),
+    })
     this.name = 'DnsError'
     this.code = code
     this.hostname = hostname

@@ -16,7 +16,8 @@ export function checkName(name: string, rrtype: string): string {
   if (bare === '' || bare === '.') throw new DnsError('EBADNAME', name, rrtype)
   const bytes = Buffer.byteLength(bare)
   if (bytes > 253 || bytes !== bare.length || /[\x00-\x20\x7f]/.test(bare)) throw new DnsError('EBADNAME', name, rrtype)
-  for (const label of bare.split('.')) if (label.length === 0 || label.length > 63) throw new DnsError('EBADNAME', name, rrtype)
+  for (const label of bare.split('.'))
+    if (label.length === 0 || label.length > 63) throw new DnsError('EBADNAME', name, rrtype)
   return bare
 }
 
@@ -40,7 +41,9 @@ function expandIPv6(ip: string): string[] {
 export function reverseName(ip: string): string {
   if (isIPv4(ip)) return `${ip.split('.').reverse().join('.')}.in-addr.arpa`
   if (isIPv6(ip)) {
-    const nibbles = expandIPv6(ip.split('%')[0] as string).join('').split('')
+    const nibbles = expandIPv6(ip.split('%')[0] as string)
+      .join('')
+      .split('')
     return `${nibbles.reverse().join('.')}.ip6.arpa`
   }
   throw new DnsError('EBADNAME', ip, 'PTR')

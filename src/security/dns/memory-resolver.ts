@@ -4,7 +4,8 @@ import { canonicalName, checkName } from './dns-name.ts'
 import { DnsError, type DnsErrorCode } from './dns-error.ts'
 import { type DnsZone, lookupZone } from './dns-zone.ts'
 import type { RecordData, RecordType } from './record-types.ts'
-import { type Resolver, resolverFromQuery } from './resolver.ts'
+import type { Resolver } from './resolver.ts'
+import { resolverFromQuery } from './resolver-from-query.ts'
 
 export interface MemoryResolver extends Resolver {
   /** Replace the zone. */

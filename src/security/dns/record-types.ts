@@ -48,6 +48,17 @@ export interface RecordData {
 
 export type RecordType = keyof RecordData
 
-export const RECORD_TYPES: readonly RecordType[] = ['A', 'AAAA', 'CNAME', 'NS', 'PTR', 'MX', 'TXT', 'SOA', 'SRV', 'TLSA']
+export const RECORD_TYPES: readonly RecordType[] = [
+  'A',
+  'AAAA',
+  'CNAME',
+  'NS',
+  'PTR',
+  'MX',
+  'TXT',
+  'SOA',
+  'SRV',
+  'TLSA',
+]
 
 export const isRecordType = (t: string): t is RecordType => (RECORD_TYPES as readonly string[]).includes(t)

@@ -1,9 +1,12 @@
-// The one DNS interface (DESIGN.md: the resolver is injected). Shaped after mox's dns/resolver.go
-// and Node's dns.promises: code that needs DNS (SPF/DKIM/DMARC through mailauth, MX lookup for
-// delivery, DNSBL, MTA-STS) takes a Resolver; main.ts builds the stub resolver, tests pass the
-// memory resolver or point the stub resolver at test/support/fake-dns.ts.
-import { reverseName } from './dns-name.ts'
+// The one DNS interface (DESIGN.md: the resolver is injected), shaped after mox's dns/resolver.go
+// and Node's dns.promises. Code that needs DNS (SPF/DKIM/DMARC through mailauth, MX lookup for
+// delivery, DNSBL, MTA-STS) takes a Resolver; main builds one with createResolver(), tests pass
+// the memory resolver or point createResolver at test/support/fake-dns.ts.
+import type { Clock } from '../../core/clock.ts'
+import { DnsCache } from './dns-cache.ts'
 import type { MxRecord, RecordData, RecordType } from './record-types.ts'
+import { createStubResolver } from './stub-resolver.ts'
+import { upstreamServers } from './upstream-servers.ts'
 
 export interface Resolver {
   /** Records of one type. Throws DnsError: ENOTFOUND (no such name), ENODATA (no such records), or a failure code. */
@@ -21,19 +24,25 @@ export interface Resolver {
 
 export type QueryFn = Resolver['query']
 
-/** The convenience methods, all defined through `query`. */
-export function resolverFromQuery(query: QueryFn): Resolver {
-  return {
-    query,
-    resolveTxt: name => query(name, 'TXT'),
-    resolveMx: async name => {
-      const records = await query(name, 'MX')
-      // Array.prototype.sort is stable, so equal priorities keep their order.
-      return [...records].sort((a, b) => a.priority - b.priority)
-    },
-    resolve4: name => query(name, 'A'),
-    resolve6: name => query(name, 'AAAA'),
-    resolvePtr: ip => query(reverseName(ip), 'PTR'),
-    resolveCname: name => query(name, 'CNAME'),
-  }
+export interface CreateResolverOptions {
+  /** `config.dns.servers`: `host:port` / `[v6]:port`; empty = the nameservers of /etc/resolv.conf. */
+  servers: readonly string[]
+  /** `config.dns.timeoutMs`: per exchange with one server. */
+  timeoutMs: number
+  /** Clock the answer cache reads. */
+  clock: Clock
+  /** Where the system's servers are listed. Default /etc/resolv.conf. */
+  resolvConfPath?: string
+  /** Cache bound, answers. Default 10000. */
+  cacheEntries?: number
+}
+
+/** The resolver the server uses: our stub resolver over the configured (or system) servers, cached. */
+export function createResolver(options: CreateResolverOptions): Resolver {
+  return createStubResolver({
+    servers: upstreamServers(options.servers, options.resolvConfPath),
+    timeoutMs: options.timeoutMs,
+    clock: options.clock,
+    cache: new DnsCache({ clock: options.clock, maxEntries: options.cacheEntries }),
+  })
 }

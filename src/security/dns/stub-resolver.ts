@@ -9,7 +9,8 @@ import { buildQuery, type DnsReply, isTruncated } from './dns-message.ts'
 import { checkName } from './dns-name.ts'
 import type { RecordData, RecordType } from './record-types.ts'
 import { extractAnswer } from './reply-records.ts'
-import { type Resolver, resolverFromQuery } from './resolver.ts'
+import type { Resolver } from './resolver.ts'
+import { resolverFromQuery } from './resolver-from-query.ts'
 import { tcpExchange } from './tcp-exchange.ts'
 import { udpExchange } from './udp-exchange.ts'
 import type { UpstreamServer } from './upstream-servers.ts'
@@ -32,7 +33,12 @@ const RCODE_ERRORS: Record<string, DnsErrorCode> = {
   FORMERR: 'EFORMERR',
 }
 
-async function exchangeWith(server: UpstreamServer, name: string, type: RecordType, timeoutMs: number): Promise<DnsReply> {
+async function exchangeWith(
+  server: UpstreamServer,
+  name: string,
+  type: RecordType,
+  timeoutMs: number,
+): Promise<DnsReply> {
   let query = buildQuery(name, type, true)
   let reply = await udpExchange(server, query, timeoutMs)
   // RFC 6891 §7: a server that does not know EDNS answers FORMERR; ask again without the OPT record.

@@ -1,7 +1,7 @@
 // Upstream resolvers: `dns.servers` from the config (`host:port`, `[v6]:port`, port 53 when
 // omitted), else the `nameserver` lines of /etc/resolv.conf (resolv.conf(5)), else 127.0.0.1:53.
 import fs from 'node:fs'
-import { isIPv6 } from 'node:net'
+import { isIP, isIPv6 } from 'node:net'
 
 export interface UpstreamServer {
   /** Address without brackets (`::1`, `127.0.0.1`). */
@@ -26,21 +26,19 @@ export function parseUpstreamServer(text: string): UpstreamServer {
           return [m[1] as string, m[2]]
         })()
   const n = port === undefined ? DNS_PORT : Number(port)
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`bad port in DNS server address ${JSON.stringify(text)}`)
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new Error(`bad port in DNS server address ${JSON.stringify(text)}`)
   return { host, port: n }
 }
 
-/** `nameserver` lines of a resolv.conf, in order. */
+/** `nameserver` lines of a resolv.conf, in order (resolv.conf(5): IPv4 or IPv6 addresses, port 53). */
 export function parseResolvConf(text: string): UpstreamServer[] {
   const out: UpstreamServer[] = []
   for (const line of text.split('\n')) {
-    const m = /^\s*nameserver\s+(\S+)/.exec(line)
-    if (!m) continue
-    try {
-      out.push({ host: parseUpstreamServer(m[1] as string).host, port: DNS_PORT })
-    } catch {
-      // resolv.conf(5): a malformed entry is skipped, as the libc resolver does.
-    }
+    const address = /^\s*nameserver\s+(\S+)/.exec(line)?.[1]
+    // A link-local IPv6 address may carry a zone (fe80::1%eth0); anything that is not an address is
+    // skipped, as the libc resolver does.
+    if (address && isIP(address.split('%')[0] as string) !== 0) out.push({ host: address, port: DNS_PORT })
   }
   return out
 }

@@ -32,16 +32,18 @@ const invalid = (message: string, cause?: unknown) =>
   new MailError('user', message, { code: 'tls_invalid_certificate' }, { cause })
 
 export async function inspectCertificatePair(pair: CertificatePair, from: PairSource): Promise<CertificateInfo> {
+  let der: ArrayBuffer
   let leaf: x509.X509Certificate
   try {
     // A Let's Encrypt fullchain.pem holds the leaf first, then the intermediates.
-    leaf = new x509.X509Certificate(x509.PemConverter.decodeFirst(pair.cert))
+    der = x509.PemConverter.decodeFirst(pair.cert)
+    leaf = new x509.X509Certificate(der)
   } catch (e) {
     throw invalid(`no readable PEM certificate in ${from.certFile}: ${errorMessage(e)}`, e)
   }
   let nodeLeaf: NodeX509
   try {
-    nodeLeaf = new NodeX509(pair.cert)
+    nodeLeaf = new NodeX509(Buffer.from(der))
   } catch (e) {
     throw invalid(`unreadable certificate in ${from.certFile}: ${errorMessage(e)}`, e)
   }

@@ -79,7 +79,10 @@ export async function createCertificateStore(options: CertificateStoreOptions): 
 
   const loadConfigured = async (): Promise<Loaded> => {
     const files = { certFile: options.certFile, keyFile: options.keyFile }
-    const pair = { cert: await readPem(files.certFile, 'certificate'), key: await readPem(files.keyFile, 'private key') }
+    const pair = {
+      cert: await readPem(files.certFile, 'certificate'),
+      key: await readPem(files.keyFile, 'private key'),
+    }
     return { pair, info: await inspectCertificatePair(pair, files) }
   }
 
@@ -185,7 +188,8 @@ async function readPem(path: string, what: string): Promise<string> {
     return await readFile(path, 'utf8')
   } catch (e) {
     const code = (e as { code?: string }).code
-    const problem = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : errorMessage(e)
+    const problem =
+      code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : errorMessage(e)
     throw new MailError('user', `TLS ${what} file ${path}: ${problem}`, { code: 'tls_file_unreadable' }, { cause: e })
   }
 }

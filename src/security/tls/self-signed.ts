@@ -62,5 +62,9 @@ export async function createSelfSignedCertificate(options: SelfSignedOptions): P
     ],
   })
   const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey)
-  return { cert: cert.toString('pem'), key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') }
+  // PEM files end with a newline, so chains can be concatenated (cat cert.pem chain.pem > fullchain.pem).
+  return {
+    cert: `${cert.toString('pem').trimEnd()}\n`,
+    key: `${x509.PemConverter.encode(pkcs8, 'PRIVATE KEY').trimEnd()}\n`,
+  }
 }

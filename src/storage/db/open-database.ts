@@ -20,7 +20,8 @@ import { type EmbeddedMigration, embeddedMigrations } from './migrations.ts'
 import { prepareDirectory, undoPrepare } from './prepare-directory.ts'
 import * as schema from './schema.ts'
 
-export type MailDb = BunSQLiteDatabase<typeof schema>
+/** Drizzle over bun:sqlite; `$client` is the raw connection. */
+export type MailDb = BunSQLiteDatabase<typeof schema> & { $client: Database }
 
 export interface OpenedDatabase {
   /** Drizzle handle (synchronous queries; bun:sqlite). */

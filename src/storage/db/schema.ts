@@ -65,7 +65,10 @@ export const aliases = sqliteTable(
     target: text('target').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  t => [uniqueIndex('aliases_address_target_unique').on(t.address, t.target), index('aliases_domain_idx').on(t.domainId)],
+  t => [
+    uniqueIndex('aliases_address_target_unique').on(t.address, t.target),
+    index('aliases_domain_idx').on(t.domainId),
+  ],
 )
 
 export const mailboxes = sqliteTable(
@@ -133,7 +136,10 @@ export const expunges = sqliteTable(
     uid: integer('uid').notNull(),
     modseq: integer('modseq').notNull(),
   },
-  t => [uniqueIndex('expunges_mailbox_uid_unique').on(t.mailboxId, t.uid), index('expunges_mailbox_modseq_idx').on(t.mailboxId, t.modseq)],
+  t => [
+    uniqueIndex('expunges_mailbox_uid_unique').on(t.mailboxId, t.uid),
+    index('expunges_mailbox_modseq_idx').on(t.mailboxId, t.modseq),
+  ],
 )
 
 export const auditLog = sqliteTable(

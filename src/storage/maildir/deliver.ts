@@ -12,7 +12,7 @@
 //
 // The mtime is the IMAP internal date, as Dovecot keeps it, so reconcile (and other tools)
 // recover it from the file.
-import { link, open, rename, unlink } from 'node:fs/promises'
+import { open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { formatMaildirName } from './flags.ts'
 import { syncDirectory } from './sync-directory.ts'
@@ -77,14 +77,6 @@ export async function publishTmpFile(dir: string, tmp: TmpFile, fileName: string
   await rename(tmp.path, path)
   await syncDirectory(join(dir, 'cur'))
   return { fileName, path, size: tmp.size }
-}
-
-/** Hard-link an already durable file into another folder's cur/ (one message, several recipients). */
-export async function linkIntoCur(sourcePath: string, dir: string, fileName: string): Promise<string> {
-  const path = join(dir, 'cur', fileName)
-  await link(sourcePath, path)
-  await syncDirectory(join(dir, 'cur'))
-  return path
 }
 
 export interface DeliverOptions {

@@ -49,7 +49,9 @@ export function mailboxForFolder(folder: string): string | null {
   const parts: string[] = []
   for (const raw of folder.slice(1).split('.')) {
     if (raw === '') return null
-    const unescaped = raw.replace(/\\([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+    const unescaped = raw.replace(/\\([0-9a-f]{2})/gi, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    )
     const decoded = decodeModifiedUtf7(unescaped)
     if (decoded === null || decoded === '' || decoded.includes(HIERARCHY_DELIMITER)) return null
     parts.push(decoded)
@@ -58,4 +60,5 @@ export function mailboxForFolder(folder: string): string | null {
 }
 
 /** Absolute directory of a folder inside an account's Maildir. */
-export const folderPath = (accountDir: string, folder: string) => (folder === '' ? accountDir : join(accountDir, folder))
+export const folderPath = (accountDir: string, folder: string) =>
+  folder === '' ? accountDir : join(accountDir, folder)

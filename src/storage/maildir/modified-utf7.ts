@@ -55,9 +55,13 @@ export function decodeModifiedUtf7(encoded: string): string | null {
     const bytes = Buffer.from(b64.replaceAll(',', '/'), 'base64')
     if (bytes.length % 2 !== 0 || bytes.length === 0) return null
     let decoded = ''
-    for (let j = 0; j < bytes.length; j += 2) decoded += String.fromCharCode(((bytes[j] ?? 0) << 8) | (bytes[j + 1] ?? 0))
-    // RFC 3501 §5.1.3: a shifted run must not encode printable ASCII, which has a direct form.
+    for (let j = 0; j < bytes.length; j += 2)
+      decoded += String.fromCharCode(((bytes[j] ?? 0) << 8) | (bytes[j + 1] ?? 0))
+    // RFC 3501 §5.1.3: a shifted run must not encode printable ASCII, which has a direct form,
+    // and (like any base64) must not carry stray bits: only the canonical spelling is accepted,
+    // so one name never has two folders.
     for (let j = 0; j < decoded.length; j++) if (isDirect(decoded.charCodeAt(j))) return null
+    if (encodeModifiedUtf7(decoded) !== `&${b64}-`) return null
     out += decoded
   }
   return out

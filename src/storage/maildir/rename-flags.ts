@@ -15,7 +15,9 @@ export async function renameForFlags(dir: string, currentName: string, flags: nu
   const { base } = parseMaildirName(currentName)
   for (let attempt = 0; attempt < 3; attempt++) {
     const found =
-      attempt === 0 ? { sub: 'cur' as const, name: currentName, path: join(dir, 'cur', currentName) } : await locateByBase(dir, base)
+      attempt === 0
+        ? { sub: 'cur' as const, name: currentName, path: join(dir, 'cur', currentName) }
+        : await locateByBase(dir, base)
     if (found === null) return null
     const target = formatMaildirName(base, flags, parseMaildirName(found.name).extra)
     if (found.sub === 'cur' && found.name === target) return target

@@ -2,7 +2,7 @@
 // RFC 6154 special-use mailboxes (Sent, Drafts, Trash, Junk, Archive) with their folders.
 import { rm } from 'node:fs/promises'
 import { and, asc, count, eq, gt, sum } from 'drizzle-orm'
-import { parseAddress, tryParseAddress } from '../../core/address.ts'
+import { parseAddress, parseDomain, tryParseAddress } from '../../core/address.ts'
 import { hashPassword, isSupportedPasswordHash, needsRehash, verifyPassword } from '../../auth/passwords.ts'
 import { accounts, aliases, domains, mailboxes, messages } from '../db/schema.ts'
 import { ensureMaildirFolder } from '../maildir/maildir-folder.ts'
@@ -174,7 +174,7 @@ export function createAccountRepository(ctx: RepositoryContext): AccountReposito
         const domain = db
           .select({ id: domains.id })
           .from(domains)
-          .where(eq(domains.name, options.domain.toLowerCase()))
+          .where(eq(domains.name, parseDomain(options.domain)))
           .get()
         if (!domain) return { items: [], next: null }
         conditions.push(eq(accounts.domainId, domain.id))

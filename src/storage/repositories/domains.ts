@@ -62,7 +62,8 @@ export function createDomainRepository(ctx: RepositoryContext): DomainRepository
       const name = parseDomain(input)
       return db.transaction(
         tx => {
-          if (tx.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get()) throw duplicateDomain(name)
+          if (tx.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get())
+            throw duplicateDomain(name)
           const row = tx.insert(domains).values({ name, createdAt: ctx.clock.now() }).returning().get()
           return toRecord(row)
         },
@@ -111,7 +112,12 @@ export function createDomainRepository(ctx: RepositoryContext): DomainRepository
       return db.transaction(
         tx => {
           if (normalised !== null) checkLocalTarget(tx, normalised)
-          const row = tx.update(domains).set({ catchAll: normalised }).where(eq(domains.id, domain.id)).returning().get()
+          const row = tx
+            .update(domains)
+            .set({ catchAll: normalised })
+            .where(eq(domains.id, domain.id))
+            .returning()
+            .get()
           if (!row) throw unknownDomain(domain.name)
           return toRecord(row)
         },

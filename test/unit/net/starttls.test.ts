@@ -19,7 +19,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map(l => l.stop({ graceMs: 0 })))
 })
 
-function listen(log: ToyLog, options: { tls?: 'none' | 'implicit'; toy?: ToyOptions; withCert?: boolean; min?: 'TLSv1.2' | 'TLSv1.3' } = {}) {
+function listen(
+  log: ToyLog,
+  options: { tls?: 'none' | 'implicit'; toy?: ToyOptions; withCert?: boolean; min?: 'TLSv1.2' | 'TLSv1.3' } = {},
+) {
   const listener = startListener({
     name: 'toy',
     hostname: '127.0.0.1',
@@ -62,9 +65,9 @@ describe('STARTTLS', () => {
     expect(t?.secure).toBe(true)
     expect(t?.tlsInfo?.protocol).toBe('TLSv1.3')
     expect(t?.tlsInfo?.cipher).toMatch(/^TLS_/)
-    console.log('before quit'); secure.write('QUIT\r\n')
+    secure.write('QUIT\r\n')
     expect(await secure.readReply()).toBe('221 2.0.0 Bye')
-    await secure.closed; console.log('closed')
+    await secure.closed
     await eventually(() => log.closes.length === 1)
     expect(log.closes).toEqual(['server'])
   })
@@ -151,7 +154,7 @@ describe('STARTTLS', () => {
       await plain.readReply()
       const secure = await plain.upgrade({ ca: expected.cert })
       clients.push(secure)
-      subjects.push((secure.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN)
+      subjects.push(String((secure.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN))
     }
     expect(subjects).toEqual(['mx.example.test', 'mx2.example.test'])
   })

@@ -8,13 +8,18 @@ export class LineClient {
   private size = 0
   private waiter: (() => void) | null = null
   private ended = false
+  /** Resolves when the server closed the connection (or it was destroyed). */
   readonly closed: Promise<void>
 
   constructor(readonly socket: net.Socket) {
     socket.on('data', this.onData)
     socket.on('end', this.onEnd)
     socket.on('error', () => this.onEnd())
-    this.closed = new Promise(resolve => socket.once('close', () => resolve()))
+    // The server's FIN counts: a TLS socket over a half-open TCP socket emits 'close' only much later.
+    this.closed = new Promise(resolve => {
+      socket.once('end', () => resolve())
+      socket.once('close', () => resolve())
+    })
   }
 
   static async connect(port: number, host = '127.0.0.1'): Promise<LineClient> {
@@ -135,7 +140,7 @@ export class LineClient {
 }
 
 /** Resolve when `predicate` holds, polling on the event loop; fails after `limitMs` (a hang guard, not a timing assertion). */
-export async function eventually(predicate: () => boolean, limitMs = 5000): Promise<void> {
+export async function eventually(predicate: () => boolean, limitMs = 3000): Promise<void> {
   const start = performance.now()
   while (!predicate()) {
     if (performance.now() - start > limitMs) throw new Error('condition not reached')

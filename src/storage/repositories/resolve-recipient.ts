@@ -1,0 +1,158 @@
+// Recipient resolution for SMTP RCPT TO (and anything else that needs "who gets mail for X").
+//
+// Order, for `local+tag@domain` in a hosted domain:
+//   1. the exact address as an account or alias (someone may really own `a+b@`);
+//   2. the address without the tag (RFC 5233 subaddress; the tag is returned for Sieve);
+//   3. the domain's catch-all target.
+// Aliases expand recursively (an alias may point at aliases), at most MAX_ALIAS_DEPTH levels deep;
+// an address already visited is skipped, so loops end instead of recursing. Alias targets in a
+// hosted domain that name nothing are dropped (and logged); targets elsewhere are external.
+// Disabled accounts reached through an alias are skipped; if nothing else remains, the result is
+// `disabled`, like a direct hit on a disabled account or a disabled domain.
+import { asc, eq } from 'drizzle-orm'
+import { parseAddress, splitSubaddress } from '../../core/address.ts'
+import { accounts, aliases, domains } from '../db/schema.ts'
+import type { RepositoryContext } from './context.ts'
+
+export const MAX_ALIAS_DEPTH = 10
+/** Upper bound on addresses one recipient may expand to (a guard against alias bombs). */
+export const MAX_EXPANSION = 1000
+
+export interface LocalRecipient {
+  accountId: number
+  email: string
+  /** Subaddress for this delivery: the target's own tag, else the tag of the original address. */
+  tag: string | null
+}
+
+export type ResolutionVia = 'account' | 'alias' | 'catch-all'
+
+export type RecipientResolution =
+  /** At least one local account (aliases may add external forwards too). */
+  | {
+      kind: 'local'
+      address: string
+      accounts: LocalRecipient[]
+      external: string[]
+      tag: string | null
+      via: ResolutionVia
+    }
+  /** An alias or catch-all that only forwards to other servers. */
+  | { kind: 'external'; address: string; addresses: string[]; tag: string | null; via: ResolutionVia }
+  /** Hosted domain, but nothing receives mail for this address (SMTP 550 5.1.1). */
+  | { kind: 'unknown'; address: string }
+  /** The account, or every account it leads to, or the domain, is disabled (SMTP 550 5.2.1). */
+  | { kind: 'disabled'; address: string }
+  /** The domain is not hosted here: relay decision for the caller (authenticated submission only). */
+  | { kind: 'remote'; address: string }
+
+interface Expansion {
+  accounts: LocalRecipient[]
+  external: string[]
+  disabled: number
+}
+
+/** Resolve one recipient. Throws `invalid_address` (syntax) for unparsable input. */
+export function createRecipientResolver(ctx: RepositoryContext): (address: string) => Promise<RecipientResolution> {
+  const { db } = ctx
+  const domainByName = (name: string) => db.select().from(domains).where(eq(domains.name, name)).get()
+  const accountByEmail = (email: string) =>
+    db
+      .select({ id: accounts.id, email: accounts.email, disabled: accounts.disabled })
+      .from(accounts)
+      .where(eq(accounts.email, email))
+      .get()
+  const aliasTargets = (address: string) =>
+    db
+      .select({ target: aliases.target })
+      .from(aliases)
+      .where(eq(aliases.address, address))
+      .orderBy(asc(aliases.id))
+      .all()
+      .map(r => r.target)
+
+  // One target, recursively. `visited` is shared across the whole expansion (loop protection).
+  const expand = (address: string, fallbackTag: string | null, depth: number, visited: Set<string>, out: Expansion) => {
+    if (visited.has(address) || visited.size >= MAX_EXPANSION) return
+    visited.add(address)
+    const at = address.lastIndexOf('@')
+    const domain = address.slice(at + 1)
+    const domainRow = domainByName(domain)
+    if (!domainRow) {
+      out.external.push(address)
+      return
+    }
+    if (!domainRow.enabled) {
+      out.disabled++
+      return
+    }
+    const { base, tag } = splitSubaddress(address.slice(0, at))
+    const candidates = tag === null ? [address] : [address, `${base}@${domain}`]
+    for (const candidate of candidates) {
+      const ownTag = candidate === address ? null : tag
+      const account = accountByEmail(candidate)
+      if (account) {
+        if (account.disabled) out.disabled++
+        else if (!out.accounts.some(a => a.accountId === account.id)) {
+          out.accounts.push({ accountId: account.id, email: account.email, tag: ownTag ?? fallbackTag })
+        }
+        return
+      }
+      const targets = aliasTargets(candidate)
+      if (targets.length > 0) {
+        if (depth >= MAX_ALIAS_DEPTH) {
+          ctx.logger.warn('alias expansion too deep; ignoring the rest', { alias: candidate })
+          return
+        }
+        for (const target of targets) expand(target, ownTag ?? fallbackTag, depth + 1, visited, out)
+        return
+      }
+    }
+    ctx.logger.warn('alias target in a hosted domain names nothing; dropped', { target: address })
+  }
+
+  const conclude = (address: string, tag: string | null, via: ResolutionVia, out: Expansion): RecipientResolution => {
+    const external = [...new Set(out.external)]
+    if (out.accounts.length > 0) return { kind: 'local', address, accounts: out.accounts, external, tag, via }
+    if (external.length > 0) return { kind: 'external', address, addresses: external, tag, via }
+    if (out.disabled > 0) return { kind: 'disabled', address }
+    return { kind: 'unknown', address }
+  }
+
+  return async input => {
+    const { address, local, domain } = parseAddress(input)
+    const domainRow = domainByName(domain)
+    if (!domainRow) return { kind: 'remote', address }
+    if (!domainRow.enabled) return { kind: 'disabled', address }
+    const { base, tag } = splitSubaddress(local)
+    const candidates = tag === null ? [address] : [address, `${base}@${domain}`]
+    for (const candidate of candidates) {
+      const candidateTag = candidate === address ? null : tag
+      const account = accountByEmail(candidate)
+      if (account) {
+        if (account.disabled) return { kind: 'disabled', address }
+        return {
+          kind: 'local',
+          address,
+          accounts: [{ accountId: account.id, email: account.email, tag: candidateTag }],
+          external: [],
+          tag: candidateTag,
+          via: 'account',
+        }
+      }
+      const targets = aliasTargets(candidate)
+      if (targets.length > 0) {
+        const out: Expansion = { accounts: [], external: [], disabled: 0 }
+        const visited = new Set([candidate])
+        for (const target of targets) expand(target, candidateTag, 1, visited, out)
+        return conclude(address, candidateTag, 'alias', out)
+      }
+    }
+    if (domainRow.catchAll !== null) {
+      const out: Expansion = { accounts: [], external: [], disabled: 0 }
+      expand(domainRow.catchAll, tag, 1, new Set([address]), out)
+      return conclude(address, tag, 'catch-all', out)
+    }
+    return { kind: 'unknown', address }
+  }
+}
