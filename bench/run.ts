@@ -6,6 +6,9 @@ const only = process.argv[2]
 for (const file of fs.readdirSync(import.meta.dir).sort()) {
   if (!file.endsWith('.ts') || file === 'run.ts') continue
   if (only && !file.startsWith(only)) continue
-  const proc = Bun.spawn([process.execPath, 'run', path.join(import.meta.dir, file)], { stdout: 'inherit', stderr: 'inherit' })
+  const proc = Bun.spawn([process.execPath, 'run', path.join(import.meta.dir, file)], {
+    stdout: 'inherit',
+    stderr: 'inherit',
+  })
   if ((await proc.exited) !== 0) process.exitCode = 1
 }

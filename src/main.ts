@@ -1,7 +1,5 @@
 #!/usr/bin/env bun
 // Entry point of the `mail-server` executable (and of `bun run src/main.ts` in development).
-// Must be evaluated before @peculiar/x509 (tsyringe needs the Reflect polyfill): first import of the entry.
-import 'reflect-metadata'
 import { runCommand, runMain } from 'citty'
 import { rootCommand } from './cli/index.ts'
 import { describeFailure, printFailure } from './cli/output.ts'

@@ -12,7 +12,9 @@ export interface HttpAppDeps {
 export function createHttpApp(deps: HttpAppDeps): Hono {
   const app = new Hono()
   app.route('/', healthRoutes(deps.health))
-  app.notFound(c => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404))
+  app.notFound(c =>
+    c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+  )
   app.onError((err, c) => {
     deps.logger.error('http handler failed', { path: c.req.path, error: err })
     return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500)

@@ -28,10 +28,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     },
     async stop(graceMs) {
       const closing = Promise.all(servers.map(s => s.stop(false)))
-      const timedOut = await Promise.race([
-        closing.then(() => false),
-        Bun.sleep(graceMs).then(() => true),
-      ])
+      const timedOut = await Promise.race([closing.then(() => false), Bun.sleep(graceMs).then(() => true)])
       if (timedOut) await Promise.all(servers.map(s => s.stop(true)))
       servers = []
     },

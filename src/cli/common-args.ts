@@ -2,7 +2,10 @@
 import type { ArgsDef } from 'citty'
 
 export const configArgs = {
-  config: { type: 'string', description: 'TOML config file (default ./mail-server.toml, then /etc/mail/mail-server.toml)' },
+  config: {
+    type: 'string',
+    description: 'TOML config file (default ./mail-server.toml, then /etc/mail/mail-server.toml)',
+  },
   'env-file': { type: 'string', description: 'Environment file to read first (e.g. /etc/mail/mail.env)' },
   profile: { type: 'string', description: 'Profile for defaults: dev or production' },
   'data-dir': { type: 'string', description: 'Data directory (mail.db, maildir/, tls/)' },

@@ -14,7 +14,9 @@ const check = defineCommand({
   async run({ args, rawArgs }) {
     const { config, sources, warnings } = await loadCliContext(args, rawArgs)
     if (args.json) return printJson({ ok: true, profile: config.profile, sources, warnings })
-    console.log(`configuration OK (profile ${config.profile}; read ${sources.length ? sources.join(', ') : 'no files'})`)
+    console.log(
+      `configuration OK (profile ${config.profile}; read ${sources.length ? sources.join(', ') : 'no files'})`,
+    )
     for (const w of warnings) console.log(`warning: ${w}`)
   },
 })

@@ -44,8 +44,8 @@ const remove = defineCommand({
   meta: { name: 'remove', description: 'Stop hosting a domain (refused while it has accounts, unless --force)' },
   args: {
     domain: { type: 'positional', required: true, description: 'Domain name' },
-    force: { type: 'boolean', description: "Also delete the domain's accounts" },
-    'remove-data': { type: 'boolean', description: "With --force: delete the accounts' mail files too" },
+    force: { type: 'boolean', description: 'Also delete the accounts of the domain' },
+    'remove-data': { type: 'boolean', description: 'With --force: delete the mail files of those accounts too' },
     ...configArgs,
     ...jsonArg,
   },
@@ -74,7 +74,10 @@ const catchAll = defineCommand({
       return storage.domains.get(args.domain)
     })
     if (args.json) printJson(domain)
-    else console.log(domain?.catchAll ? `catch-all for ${args.domain} → ${domain.catchAll}` : `no catch-all for ${args.domain}`)
+    else
+      console.log(
+        domain?.catchAll ? `catch-all for ${args.domain} → ${domain.catchAll}` : `no catch-all for ${args.domain}`,
+      )
   },
 })
 

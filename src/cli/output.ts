@@ -19,7 +19,11 @@ export function printTable(rows: Record<string, unknown>[], columns: string[], e
   }
   const cell = (v: unknown) => (v === null || v === undefined ? '-' : v instanceof Date ? v.toISOString() : String(v))
   const widths = columns.map(c => Math.max(c.length, ...rows.map(r => cell(r[c]).length)))
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd()
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd()
   console.log(line(columns.map(c => c.toUpperCase())))
   for (const r of rows) console.log(line(columns.map(c => cell(r[c]))))
 }

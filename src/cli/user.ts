@@ -24,7 +24,8 @@ async function choosePassword(args: {
   generate?: boolean
 }): Promise<{ password: string; generated: boolean }> {
   const sources = [args.password !== undefined, Boolean(args['password-stdin']), Boolean(args.generate)]
-  if (sources.filter(Boolean).length > 1) throw usage('give the password one way only: argument, --password-stdin or --generate')
+  if (sources.filter(Boolean).length > 1)
+    throw usage('give the password one way only: argument, --password-stdin or --generate')
   let password: string
   if (args.generate) return { password: generatePassword(), generated: true }
   if (args.password !== undefined) {
@@ -50,7 +51,7 @@ async function accountInfo(storage: Storage, email: string) {
 const notFound = (email: string) => new MailError('user', `no account ${email}`, { code: 'unknown_account' })
 
 const add = defineCommand({
-  meta: { name: 'add', description: "Add an account (the domain is added too if it isn't hosted yet)" },
+  meta: { name: 'add', description: 'Add an account (and its domain, when not hosted yet)' },
   args: {
     email: { type: 'positional', required: true, description: 'Address, e.g. ann@example.org' },
     password: { type: 'positional', required: false, description: 'Password (visible in ps: prefer the prompt)' },
@@ -127,7 +128,7 @@ const info = defineCommand({
 })
 
 const passwd = defineCommand({
-  meta: { name: 'passwd', description: "Change an account's password" },
+  meta: { name: 'passwd', description: 'Change the password of an account' },
   args: {
     email: { type: 'positional', required: true, description: 'Address' },
     password: { type: 'positional', required: false, description: 'New password (visible in ps: prefer the prompt)' },

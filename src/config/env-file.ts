@@ -23,8 +23,11 @@ interface Quoted {
   rest: string
 }
 
+/** The two quote characters of env files (a template literal keeps pickier's quote rule and Biome in agreement). */
+type QuoteChar = '"' | `'`
+
 /** Read a quoted value starting after the opening quote at lines[start], position `from`. */
-function readQuoted(lines: readonly string[], start: number, from: number, quote: '"' | "'"): Quoted | null {
+function readQuoted(lines: readonly string[], start: number, from: number, quote: QuoteChar): Quoted | null {
   let value = ''
   for (let li = start; li < lines.length; li++) {
     const text = lines[li] as string
@@ -71,7 +74,7 @@ export function parseEnvFile(text: string, fileName: string): EnvFileEntry[] {
     }
     const raw = rest.slice(eq + 1).trimStart()
     const opening = raw[0]
-    if (opening === '"' || opening === "'") {
+    if (opening === '"' || opening === `'`) {
       // Find the opening quote's column in the untrimmed line so multi-line values keep their text.
       const original = lines[li] as string
       const column = original.indexOf(raw) + 1

@@ -18,7 +18,7 @@ export interface Logger {
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 }
-const SECRET_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|credential|private[-_]?key|cookie/i
+const SECRET_KEY = /pass(?:word)?|secret|token|authorization|api[-_]?key|credential|private[-_]?key|cookie/i
 
 /** Replace values of secret-looking keys (recursively) so credentials never reach a log line. */
 export function redact(fields: LogFields): LogFields {
@@ -46,7 +46,8 @@ export function createLogger(options: LoggerOptions = {}, base: LogFields = {}):
   const format =
     options.format === 'auto' || !options.format ? (process.stderr.isTTY ? 'pretty' : 'json') : options.format
   const sink: LogSink = options.sink ?? (line => process.stderr.write(`${line}\n`))
-  const pretty = format === 'pretty' ? createConsola({ level: 4, stderr: process.stderr, stdout: process.stderr }) : null
+  const pretty =
+    format === 'pretty' ? createConsola({ level: 4, stderr: process.stderr, stdout: process.stderr }) : null
   return bind({ level, sink, pretty }, base)
 }
 

@@ -12,7 +12,10 @@ export interface MailListenerService extends Service {
   connections(): number
 }
 
-export function createMailListenerService(deps: ServerDeps, endpoints: readonly ProtocolEndpoint[]): MailListenerService {
+export function createMailListenerService(
+  deps: ServerDeps,
+  endpoints: readonly ProtocolEndpoint[],
+): MailListenerService {
   const { config, logger } = deps
   const limiter = createConnectionLimiter({
     maxConnections: config.limits.maxConnections,

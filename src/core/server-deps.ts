@@ -1,6 +1,7 @@
 // What every running service receives (STYLE.md "No global mutable state"): built once by
 // startServer, passed down; tests build their own with fakes.
 import type { Config } from '../config/schema.ts'
+import type { MetricsRegistry } from '../observability/metrics.ts'
 import type { Resolver } from '../security/dns/resolver.ts'
 import type { CertificateStore } from '../security/tls/certificate-store.ts'
 import type { Storage } from '../storage/storage.ts'
@@ -14,4 +15,5 @@ export interface ServerDeps {
   storage: Storage
   certificates: CertificateStore
   resolver: Resolver
+  metrics: MetricsRegistry
 }

@@ -3,6 +3,7 @@
 import { createHttpApp } from '../api/app.ts'
 import { createHttpService, type HttpService } from '../api/http-service.ts'
 import type { Config } from '../config/schema.ts'
+import { MetricsRegistry } from '../observability/metrics.ts'
 import { diskProbe, probe } from '../observability/readiness.ts'
 import { createResolver } from '../security/dns/resolver.ts'
 import { createCertificateStore } from '../security/tls/certificate-store.ts'
@@ -33,7 +34,13 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const lifecycle = new Lifecycle(logger)
 
   // Opening storage creates the data dir, applies migrations and reconciles Maildir with the index.
-  const storage = await createStorage({ dataDir: config.dataDir, logger, clock, hostname: config.hostname, reconcile: true })
+  const storage = await createStorage({
+    dataDir: config.dataDir,
+    logger,
+    clock,
+    hostname: config.hostname,
+    reconcile: true,
+  })
   lifecycle.add({ name: 'storage', start() {}, stop: () => storage.close() })
   const certificates = await createCertificateStore({
     certFile: config.tls.certFile,
@@ -43,6 +50,9 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     logger,
     watchIntervalMs: config.tls.watchIntervalSeconds * 1000,
     clock,
+  }).catch(e => {
+    storage.close() // nothing else has started yet: leave no open database behind
+    throw e
   })
   lifecycle.add({
     name: 'certificates',
@@ -53,9 +63,14 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     },
   })
   const resolver = createResolver({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs, clock })
-  const deps: ServerDeps = { config, logger, clock, storage, certificates, resolver }
+  const deps: ServerDeps = { config, logger, clock, storage, certificates, resolver, metrics: new MetricsRegistry() }
 
-  const mail = lifecycle.add(createMailListenerService(deps, protocolModules.flatMap(m => m(deps))))
+  const mail = lifecycle.add(
+    createMailListenerService(
+      deps,
+      protocolModules.flatMap(m => m(deps)),
+    ),
+  )
   const probes = [
     probe('database', () => storage.checkWritable()),
     diskProbe(config.dataDir, MIN_FREE_DISK_BYTES),

@@ -36,8 +36,12 @@ export function buildInfo(): BuildInfo {
 }
 
 function workTreeCommit(): string {
-  const r = Bun.spawnSync(['git', 'rev-parse', '--short=12', 'HEAD'], { cwd: `${import.meta.dir}/../..`, stderr: 'ignore' })
+  const r = Bun.spawnSync(['git', 'rev-parse', '--short=12', 'HEAD'], {
+    cwd: `${import.meta.dir}/../..`,
+    stderr: 'ignore',
+  })
   return r.exitCode === 0 ? r.stdout.toString().trim() : 'unknown'
 }
 
-export const versionLine = (b: BuildInfo = buildInfo()) => `mail-server ${b.version} (commit ${b.commit}, built ${b.buildDate})`
+export const versionLine = (b: BuildInfo = buildInfo()) =>
+  `mail-server ${b.version} (commit ${b.commit}, built ${b.buildDate})`

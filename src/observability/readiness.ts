@@ -40,7 +40,9 @@ export function diskProbe(dir: string, minFreeBytes: number): ReadinessProbe {
       const s = fs.statfsSync(dir)
       const free = s.bavail * s.bsize
       const detail = `${Math.floor(free / 2 ** 20)} MiB free`
-      return free >= minFreeBytes ? { ok: true, detail } : { ok: false, detail: `${detail}, need ${minFreeBytes >> 20} MiB` }
+      return free >= minFreeBytes
+        ? { ok: true, detail }
+        : { ok: false, detail: `${detail}, need ${minFreeBytes >> 20} MiB` }
     },
   }
 }

@@ -57,7 +57,9 @@ describe('domains, users and aliases', () => {
     expect(fs.existsSync(path.join(dataDir, 'maildir/example.org/ann/cur'))).toBe(true)
     // The stored hash is exactly the seed's format.
     const db = new (await import('bun:sqlite')).Database(path.join(dataDir, 'mail.db'), { readonly: true })
-    const row = db.query<{ password_hash: string }, []>("SELECT password_hash FROM accounts WHERE email = 'ann@example.org'").get()
+    const row = db
+      .query<{ password_hash: string }, []>("SELECT password_hash FROM accounts WHERE email = 'ann@example.org'")
+      .get()
     db.close()
     expect(row?.password_hash).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/)
   })
@@ -147,7 +149,9 @@ describe('config', () => {
   test('a data dir that cannot be created is a clear error and creates nothing', async () => {
     const file = path.join(work, 'a-file')
     fs.writeFileSync(file, 'x')
-    const r = await runBinary(bin, ['domain', 'add', 'example.com', '--data-dir', path.join(file, 'data')], { cwd: work })
+    const r = await runBinary(bin, ['domain', 'add', 'example.com', '--data-dir', path.join(file, 'data')], {
+      cwd: work,
+    })
     expect(r.code).toBe(1)
     expect(r.stderr).toContain(path.join(file, 'data'))
     expect(fs.readFileSync(file, 'utf8')).toBe('x')

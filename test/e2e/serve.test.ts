@@ -83,18 +83,26 @@ test('serve starts, is ready, takes CLI changes while running, reloads, and stop
 
 test('a second serve on the same ports fails with a clear message and exit 1', async () => {
   const blocker = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('busy') })
-  const r = await runBinary(bin, ['serve', '--data-dir', dataDir, ...freePortFlags, '--set', `http.port=${blocker.port}`], {
-    cwd: work,
-  })
+  const r = await runBinary(
+    bin,
+    ['serve', '--data-dir', dataDir, ...freePortFlags, '--set', `http.port=${blocker.port}`],
+    {
+      cwd: work,
+    },
+  )
   blocker.stop(true)
   expect(r.code).toBe(1)
   expect(r.stderr).toContain(String(blocker.port))
 })
 
 test('an invalid config stops serve before anything starts (exit 2, key named)', async () => {
-  const r = await runBinary(bin, ['serve', '--data-dir', path.join(work, 'never'), '--set', 'limits.maxLineLength=10'], {
-    cwd: work,
-  })
+  const r = await runBinary(
+    bin,
+    ['serve', '--data-dir', path.join(work, 'never'), '--set', 'limits.maxLineLength=10'],
+    {
+      cwd: work,
+    },
+  )
   expect(r.code).toBe(2)
   expect(r.stderr).toContain('limits.maxLineLength')
   expect(fs.existsSync(path.join(work, 'never'))).toBe(false)

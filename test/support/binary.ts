@@ -16,7 +16,11 @@ export function compiledBinary(): Promise<string> {
       stdout: 'pipe',
       stderr: 'pipe',
     })
-    const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])
+    const [code, out, err] = await Promise.all([
+      proc.exited,
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+    ])
     if (code !== 0) throw new Error(`build failed (${code}):\n${out}\n${err}`)
     process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
     return outfile

@@ -37,7 +37,8 @@ function utcMilliseconds(year: number, month: number, day: number, hour: number,
 const DATE_TEXT = /^([0-9]{1,2})-([A-Za-z]{3})-([0-9]{4})$/
 // date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE
 // date-day-fixed = (SP DIGIT) / 2DIGIT; a bare single digit is accepted too (clients send it).
-const DATE_TIME = /^( ?[0-9]{1,2})-([A-Za-z]{3})-([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})([0-9]{2})$/
+const DATE_TIME =
+  /^( ?[0-9]{1,2})-([A-Za-z]{3})-([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})([0-9]{2})$/
 
 function readDay(dayText: string, monthText: string, yearText: string): ParseResult<ImapDate> {
   const month = MONTH_INDEX.get(monthText.toUpperCase())

@@ -212,4 +212,3 @@ export function fetchSetsSeen(attribute: FetchAttribute): boolean {
   if (attribute.type === 'item') return attribute.name === 'RFC822' || attribute.name === 'RFC822.TEXT'
   return (attribute.type === 'body-section' || attribute.type === 'binary') && !attribute.peek
 }
-

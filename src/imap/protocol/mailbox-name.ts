@@ -14,7 +14,8 @@ export function decodeModifiedUtf7(text: string): ParseResult<string> {
   let i = 0
   while (i < text.length) {
     const c = text.charCodeAt(i)
-    if (!isPrintableAscii(c)) return parseFailure(`Invalid character 0x${c.toString(16)} in modified UTF-7 mailbox name`)
+    if (!isPrintableAscii(c))
+      return parseFailure(`Invalid character 0x${c.toString(16)} in modified UTF-7 mailbox name`)
     if (c !== AMPERSAND) {
       out += text[i]
       i++
@@ -55,7 +56,8 @@ function decodeShifted(b64: string): ParseResult<string> {
   let out = ''
   for (let i = 0; i < bytes.length; i += 2) {
     const unit = ((bytes[i] as number) << 8) | (bytes[i + 1] as number)
-    if (isPrintableAscii(unit)) return parseFailure(`Printable ASCII "${String.fromCharCode(unit)}" must not be base64-encoded`)
+    if (isPrintableAscii(unit))
+      return parseFailure(`Printable ASCII "${String.fromCharCode(unit)}" must not be base64-encoded`)
     if (unit >= 0xd800 && unit <= 0xdbff) {
       const low = i + 3 < bytes.length ? ((bytes[i + 2] as number) << 8) | (bytes[i + 3] as number) : -1
       if (low < 0xdc00 || low > 0xdfff) return parseFailure('Unpaired UTF-16 surrogate')
@@ -126,7 +128,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
  * normalised. `utf8Accept`: UTF8=ACCEPT or IMAP4rev2 is enabled.
  */
 export function decodeMailboxName(bytes: Uint8Array, utf8Accept: boolean): ParseResult<string> {
-  if (bytes.length > MAX_MAILBOX_NAME_BYTES) return parseFailure(`Mailbox name longer than ${MAX_MAILBOX_NAME_BYTES} bytes`)
+  if (bytes.length > MAX_MAILBOX_NAME_BYTES)
+    return parseFailure(`Mailbox name longer than ${MAX_MAILBOX_NAME_BYTES} bytes`)
   let name: string
   if (utf8Accept) {
     try {

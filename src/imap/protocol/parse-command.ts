@@ -79,7 +79,8 @@ export function parseCommand(raw: RawCommand, options: ParseCommandOptions = {})
     uid = true
     t.space('command after UID')
     name = t.atomUpper('command after UID')
-    if (!UID_COMMANDS.has(name)) t.fail(`UID ${name} is not a command (UID takes COPY, MOVE, FETCH, SEARCH, STORE, EXPUNGE, SORT or THREAD)`)
+    if (!UID_COMMANDS.has(name))
+      t.fail(`UID ${name} is not a command (UID takes COPY, MOVE, FETCH, SEARCH, STORE, EXPUNGE, SORT or THREAD)`)
   }
   const parse = PARSERS.get(name)
   if (parse === undefined) t.fail(`Unknown command ${name}`)

@@ -231,7 +231,8 @@ export class ImapReceiver {
       return { type: 'command', command: { tag: command.tag, lines: command.lines, literals: command.literals } }
     }
     const { size, nonSync, binary } = marker
-    const literalLimit = nonSync && nonSyncLiterals === 'minus' ? Math.min(maxLiteralSize, LITERAL_MINUS_MAX) : maxLiteralSize
+    const literalLimit =
+      nonSync && nonSyncLiterals === 'minus' ? Math.min(maxLiteralSize, LITERAL_MINUS_MAX) : maxLiteralSize
     let refusal: string | null = null
     if (size > literalLimit) {
       refusal =

@@ -164,7 +164,8 @@ function readModseq(t: ImapTokenizer): SearchKey {
   let entry: ModseqEntry | null = null
   if (t.peek() === DQUOTE) {
     const name = t.decodeText(t.quoted('MODSEQ entry name'), 'MODSEQ entry name')
-    if (!name.toLowerCase().startsWith('/flags/')) t.fail(`Invalid MODSEQ entry name "${name}": expected "/flags/<flag>"`)
+    if (!name.toLowerCase().startsWith('/flags/'))
+      t.fail(`Invalid MODSEQ entry name "${name}": expected "/flags/<flag>"`)
     t.space('MODSEQ entry type (priv, shared or all)')
     const kind = t.atom('MODSEQ entry type').toLowerCase()
     if (kind !== 'priv' && kind !== 'shared' && kind !== 'all') t.fail(`Invalid MODSEQ entry type "${kind}"`)

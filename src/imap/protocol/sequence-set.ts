@@ -27,7 +27,8 @@ const NZ_NUMBER = /^[1-9][0-9]*$/
 
 export function parseSequenceSet(text: string, options: SequenceSetOptions = {}): ParseResult<SequenceSet> {
   const { allowSaved = true, allowStar = true } = options
-  if (text === '$') return allowSaved ? parsed({ kind: 'saved' }) : parseFailure('Saved search result ($) not allowed here')
+  if (text === '$')
+    return allowSaved ? parsed({ kind: 'saved' }) : parseFailure('Saved search result ($) not allowed here')
   if (text === '') return parseFailure('Missing sequence set')
   const ranges: SequenceRange[] = []
   for (const item of text.split(',')) {
@@ -48,7 +49,8 @@ export function parseSequenceSet(text: string, options: SequenceSetOptions = {})
 function parseSeqNumber(part: string, allowStar: boolean): { n: SeqNumber } | string {
   if (part === '*') return allowStar ? { n: '*' } : '"*" not allowed here'
   if (part === '') return 'empty number'
-  if (!NZ_NUMBER.test(part)) return part === '0' ? '0 is not a valid number (numbers start at 1)' : `"${part}" is not a number`
+  if (!NZ_NUMBER.test(part))
+    return part === '0' ? '0 is not a valid number (numbers start at 1)' : `"${part}" is not a number`
   const n = Number(part)
   if (n > MAX_SEQUENCE_NUMBER) return `${part} is larger than ${MAX_SEQUENCE_NUMBER}`
   return { n }
@@ -111,9 +113,7 @@ export function filterUidsInSet(ranges: readonly SequenceRange[], uids: readonly
  * mailbox: RFC 9051 §9 (seq-number) asks for a tagged BAD then.
  */
 export function isSequenceSetInRange(ranges: readonly SequenceRange[], messageCount: number): boolean {
-  return ranges.every(({ from, to }) =>
-    [from, to].every(n => (n === '*' ? messageCount > 0 : n <= messageCount)),
-  )
+  return ranges.every(({ from, to }) => [from, to].every(n => (n === '*' ? messageCount > 0 : n <= messageCount)))
 }
 
 /** The set as written on the wire (ranges kept as given). */

@@ -73,7 +73,11 @@ export function formatString(text: string, options: SerializeOptions = {}): stri
 
 /** An astring: an atom when every character allows it, else as formatString. */
 export function formatAstring(text: string, options: SerializeOptions = {}): string {
-  if (text.length > 0 && text.length <= MAX_QUOTED_LENGTH && [...text].every(c => ASTRING_CHAR[c.charCodeAt(0)] === 1)) {
+  if (
+    text.length > 0 &&
+    text.length <= MAX_QUOTED_LENGTH &&
+    [...text].every(c => ASTRING_CHAR[c.charCodeAt(0)] === 1)
+  ) {
     return text
   }
   return formatString(text, options)

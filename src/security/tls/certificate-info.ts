@@ -1,10 +1,10 @@
 // Validate a PEM certificate chain + private key pair and describe it. A pair is accepted only if the
 // key matches the leaf certificate and OpenSSL (through node:tls) can build a context from it, so a
 // half-written renewal is refused before it replaces a working certificate.
-import 'reflect-metadata' // must be evaluated before @peculiar/x509
-import { X509Certificate as NodeX509, createPrivateKey } from 'node:crypto'
+// node:crypto's X509Certificate (OpenSSL) reads everything needed here; @peculiar/x509 is kept off
+// this path because importing it costs ~45 ms of start-up (it is loaded only to generate a certificate).
+import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { createSecureContext } from 'node:tls'
-import * as x509 from '@peculiar/x509'
 import { MailError, errorMessage } from '../../core/errors.ts'
 import type { CertificatePair } from '../../net/transport.ts'
 
@@ -32,24 +32,17 @@ const invalid = (message: string, cause?: unknown) =>
   new MailError('user', message, { code: 'tls_invalid_certificate' }, { cause })
 
 export async function inspectCertificatePair(pair: CertificatePair, from: PairSource): Promise<CertificateInfo> {
-  let der: ArrayBuffer
-  let leaf: x509.X509Certificate
+  let leaf: X509Certificate
   try {
-    // A Let's Encrypt fullchain.pem holds the leaf first, then the intermediates.
-    der = x509.PemConverter.decodeFirst(pair.cert)
-    leaf = new x509.X509Certificate(der)
+    // A Let's Encrypt fullchain.pem holds the leaf first, then the intermediates; OpenSSL reads the first.
+    if (!pair.cert.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no BEGIN CERTIFICATE block')
+    leaf = new X509Certificate(pair.cert)
   } catch (e) {
     throw invalid(`no readable PEM certificate in ${from.certFile}: ${errorMessage(e)}`, e)
   }
-  let nodeLeaf: NodeX509
-  try {
-    nodeLeaf = new NodeX509(Buffer.from(der))
-  } catch (e) {
-    throw invalid(`unreadable certificate in ${from.certFile}: ${errorMessage(e)}`, e)
-  }
   let matches: boolean
   try {
-    matches = nodeLeaf.checkPrivateKey(createPrivateKey(pair.key))
+    matches = leaf.checkPrivateKey(createPrivateKey(pair.key))
   } catch (e) {
     throw invalid(`no readable PEM private key in ${from.keyFile}: ${errorMessage(e)}`, e)
   }
@@ -59,17 +52,58 @@ export async function inspectCertificatePair(pair: CertificatePair, from: PairSo
   } catch (e) {
     throw invalid(`TLS cannot use ${from.certFile} with ${from.keyFile}: ${errorMessage(e)}`, e)
   }
-  const san = leaf.getExtension(x509.SubjectAlternativeNameExtension)
   return {
-    subject: leaf.subject,
-    issuer: leaf.issuer,
-    sans: san ? san.names.items.filter(n => n.type === 'dns' || n.type === 'ip').map(n => n.value.toLowerCase()) : [],
-    notBefore: leaf.notBefore,
-    notAfter: leaf.notAfter,
-    selfSigned: await leaf.isSelfSigned(),
+    subject: distinguishedName(leaf.subject),
+    issuer: distinguishedName(leaf.issuer),
+    sans: subjectAltNames(leaf.subjectAltName),
+    notBefore: new Date(leaf.validFrom),
+    notAfter: new Date(leaf.validTo),
+    // Not checkIssued(): OpenSSL also wants keyCertSign there, which a server certificate rightly lacks.
+    selfSigned: leaf.subject === leaf.issuer && leaf.verify(leaf.publicKey),
     source: from.certFile,
-    fingerprint256: nodeLeaf.fingerprint256,
+    fingerprint256: leaf.fingerprint256,
   }
+}
+
+/** OpenSSL prints one RDN per line ("CN=a\nO=b"); show them as "CN=a, O=b". */
+const distinguishedName = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .join(', ')
+
+/** "DNS:a.example, IP Address:127.0.0.1" → ['a.example', '127.0.0.1'] (IPv6 compressed: '::1'). */
+function subjectAltNames(text: string | undefined): string[] {
+  if (!text) return []
+  const names: string[] = []
+  for (const part of text.split(/,\s*/)) {
+    const dns = /^DNS:(.+)$/.exec(part)
+    if (dns) names.push((dns[1] as string).toLowerCase())
+    const ip = /^IP Address:(.+)$/.exec(part)
+    if (ip) names.push(compressIp((ip[1] as string).toLowerCase()))
+  }
+  return names
+}
+
+/** OpenSSL writes IPv6 SANs uncompressed (0:0:0:0:0:0:0:1); RFC 5952 §4 form is '::1'. */
+function compressIp(ip: string): string {
+  if (!ip.includes(':')) return ip
+  const groups = ip.split(':').map(g => g.replace(/^0+(?=.)/, ''))
+  let best = { start: -1, length: 0 }
+  for (let i = 0; i < groups.length; ) {
+    if (groups[i] !== '0') {
+      i++
+      continue
+    }
+    let j = i
+    while (j < groups.length && groups[j] === '0') j++
+    if (j - i > best.length && j - i > 1) best = { start: i, length: j - i }
+    i = j
+  }
+  if (best.start < 0) return groups.join(':')
+  const head = groups.slice(0, best.start).join(':')
+  const tail = groups.slice(best.start + best.length).join(':')
+  return `${head}::${tail}`
 }
 
 /** RFC 6125 §6.4: does the certificate name `hostname` (exact, or a one-label wildcard)? */

@@ -1,10 +1,17 @@
 // A self-signed server certificate for when no certificate files are configured (dev profile, first
 // start before ACME). Recipe from the shared notes bun-platform §3: @peculiar/x509 on Bun's WebCrypto.
-import 'reflect-metadata' // must be evaluated before @peculiar/x509 (tsyringe needs the polyfill)
-import * as x509 from '@peculiar/x509'
+// @peculiar/x509 is imported on first use: it costs ~45 ms of start-up, and only a first start (or a
+// renewal) generates a certificate.
 import type { CertificatePair } from '../../net/transport.ts'
 
-x509.cryptoProvider.set(crypto)
+let x509Module: Promise<typeof import('@peculiar/x509')> | null = null
+const loadX509 = () =>
+  (x509Module ??= (async () => {
+    await import('reflect-metadata') // must be evaluated before @peculiar/x509 (tsyringe needs the polyfill)
+    const x509 = await import('@peculiar/x509')
+    x509.cryptoProvider.set(crypto)
+    return x509
+  })())
 
 export type KeyKind = 'ecdsa-p256' | 'rsa-2048'
 
@@ -37,6 +44,7 @@ export function selfSignedNames(hostname: string, extraNames: string[] = []): st
 
 /** Generate a key pair and a self-signed certificate; PEM strings usable as Bun `tls: { cert, key }`. */
 export async function createSelfSignedCertificate(options: SelfSignedOptions): Promise<CertificatePair> {
+  const x509 = await loadX509()
   const algorithm = ALGORITHMS[options.keyKind ?? 'ecdsa-p256']
   const names = selfSignedNames(options.hostname, options.extraNames)
   // Keys must be extractable to be written out as PKCS#8.

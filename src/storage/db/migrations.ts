@@ -2,9 +2,9 @@
 // is a JSON import and every .sql file a text import, so `bun build --compile` inlines them and
 // plain `bun run` reads them the same way; nothing is looked up on the filesystem at run time.
 // After `drizzle-kit generate`, add one import line per new file below (migrations.test.ts fails
-// when this list and drizzle/meta/_journal.json disagree).
-import journal from '../../../drizzle/meta/_journal.json'
-import m0000 from '../../../drizzle/0000_init.sql' with { type: 'text' }
+// when this list and src/storage/db/migrations/meta/_journal.json disagree).
+import journal from './migrations/meta/_journal.json'
+import m0000 from './migrations/0000_init.sql' with { type: 'text' }
 
 export interface EmbeddedMigration {
   /** File name without `.sql`, as in the journal. */
@@ -31,7 +31,7 @@ export function embeddedMigrations(
   return source.entries.map(entry => {
     const text = sqlByTag[entry.tag]
     if (text === undefined) {
-      throw new Error(`migration ${entry.tag} is in drizzle/meta/_journal.json but not imported in migrations.ts`)
+      throw new Error(`migration ${entry.tag} is in src/storage/db/migrations/meta/_journal.json but not imported in migrations.ts`)
     }
     return { tag: entry.tag, when: entry.when, sql: text }
   })

@@ -59,10 +59,16 @@ const rows: Row[] = [
     'A1 AUTHENTICATE plain AHVzZXIAcGFzcw==\r\n',
     { tag: 'A1', name: 'AUTHENTICATE', mechanism: 'PLAIN', initialResponse: bytes([0], 'user', [0], 'pass') },
   ],
-  ['A1 AUTHENTICATE PLAIN =\r\n', { tag: 'A1', name: 'AUTHENTICATE', mechanism: 'PLAIN', initialResponse: new Uint8Array(0) }],
+  [
+    'A1 AUTHENTICATE PLAIN =\r\n',
+    { tag: 'A1', name: 'AUTHENTICATE', mechanism: 'PLAIN', initialResponse: new Uint8Array(0) },
+  ],
   // LOGIN: atoms, quoted with escapes, literals (sync and LITERAL+), 8-bit in literal
   ['a001 LOGIN SMITH SESAME\r\n', { tag: 'a001', name: 'LOGIN', username: 'SMITH', password: 'SESAME' }],
-  ['A1 LOGIN "fred foobar" "pa\\"ss\\\\w"\r\n', { tag: 'A1', name: 'LOGIN', username: 'fred foobar', password: 'pa"ss\\w' }],
+  [
+    'A1 LOGIN "fred foobar" "pa\\"ss\\\\w"\r\n',
+    { tag: 'A1', name: 'LOGIN', username: 'fred foobar', password: 'pa"ss\\w' },
+  ],
   ['A1 LOGIN {4}\r\nuser {6+}\r\npässw\r\n', { tag: 'A1', name: 'LOGIN', username: 'user', password: 'pässw' }],
   ['A1 LOGIN "" ""\r\n', { tag: 'A1', name: 'LOGIN', username: '', password: '' }],
   ['A1 LOGIN user] pass]\r\n', { tag: 'A1', name: 'LOGIN', username: 'user]', password: 'pass]' }],
@@ -90,8 +96,14 @@ const rows: Row[] = [
   ['A142 SELECT INBOX\r\n', { tag: 'A142', name: 'SELECT', mailbox: 'INBOX', condstore: false, qresync: null }],
   ['A1 select iNbOx\r\n', { tag: 'A1', name: 'SELECT', mailbox: 'INBOX', condstore: false, qresync: null }],
   ['A1 SELECT Inbox2\r\n', { tag: 'A1', name: 'SELECT', mailbox: 'Inbox2', condstore: false, qresync: null }],
-  ['A932 EXAMINE blurdybloop\r\n', { tag: 'A932', name: 'EXAMINE', mailbox: 'blurdybloop', condstore: false, qresync: null }],
-  ['A1 EXAMINE "Sent Items" (CONDSTORE)\r\n', { tag: 'A1', name: 'EXAMINE', mailbox: 'Sent Items', condstore: true, qresync: null }],
+  [
+    'A932 EXAMINE blurdybloop\r\n',
+    { tag: 'A932', name: 'EXAMINE', mailbox: 'blurdybloop', condstore: false, qresync: null },
+  ],
+  [
+    'A1 EXAMINE "Sent Items" (CONDSTORE)\r\n',
+    { tag: 'A1', name: 'EXAMINE', mailbox: 'Sent Items', condstore: true, qresync: null },
+  ],
   [
     'A02 SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))\r\n',
     {
@@ -139,8 +151,16 @@ const rows: Row[] = [
   ],
   ['A1 CREATE "a&-b"\r\n', { tag: 'A1', name: 'CREATE', mailbox: 'a&b', specialUse: [] }],
   ['A1 CREATE "a&-b"\r\n', { tag: 'A1', name: 'CREATE', mailbox: 'a&-b', specialUse: [] }, { utf8Accept: true }],
-  ['A1 CREATE "Entwürfe"\r\n', { tag: 'A1', name: 'CREATE', mailbox: 'Entwürfe', specialUse: [] }, { utf8Accept: true }],
-  ['A1 CREATE {9+}\r\nEntwürfe\r\n', { tag: 'A1', name: 'CREATE', mailbox: 'Entwürfe', specialUse: [] }, { utf8Accept: true }],
+  [
+    'A1 CREATE "Entwürfe"\r\n',
+    { tag: 'A1', name: 'CREATE', mailbox: 'Entwürfe', specialUse: [] },
+    { utf8Accept: true },
+  ],
+  [
+    'A1 CREATE {9+}\r\nEntwürfe\r\n',
+    { tag: 'A1', name: 'CREATE', mailbox: 'Entwürfe', specialUse: [] },
+    { utf8Accept: true },
+  ],
   // CREATE / DELETE / RENAME / SUBSCRIBE
   ['A003 CREATE owatagusiam/\r\n', { tag: 'A003', name: 'CREATE', mailbox: 'owatagusiam/', specialUse: [] }],
   [
@@ -149,21 +169,48 @@ const rows: Row[] = [
   ],
   ['A682 DELETE blurdybloop\r\n', { tag: 'A682', name: 'DELETE', mailbox: 'blurdybloop' }],
   ['A002 SUBSCRIBE #news.comp.mail.mime\r\n', { tag: 'A002', name: 'SUBSCRIBE', mailbox: '#news.comp.mail.mime' }],
-  ['A002 UNSUBSCRIBE "#news.comp.mail.mime"\r\n', { tag: 'A002', name: 'UNSUBSCRIBE', mailbox: '#news.comp.mail.mime' }],
+  [
+    'A002 UNSUBSCRIBE "#news.comp.mail.mime"\r\n',
+    { tag: 'A002', name: 'UNSUBSCRIBE', mailbox: '#news.comp.mail.mime' },
+  ],
   ['A683 RENAME blurdybloop sarasoop\r\n', { tag: 'A683', name: 'RENAME', from: 'blurdybloop', to: 'sarasoop' }],
   ['A1 RENAME "a b" {3}\r\nc d\r\n', { tag: 'A1', name: 'RENAME', from: 'a b', to: 'c d' }],
   // LIST (RFC 9051 §6.3.9, RFC 5258, RFC 5819, RFC 6154 examples) and LSUB
   [
     'A101 LIST "" ""\r\n',
-    { tag: 'A101', name: 'LIST', reference: '', patterns: [''], selection: noSelection, returnOptions: noReturn, extended: false },
+    {
+      tag: 'A101',
+      name: 'LIST',
+      reference: '',
+      patterns: [''],
+      selection: noSelection,
+      returnOptions: noReturn,
+      extended: false,
+    },
   ],
   [
     'A202 LIST ~/Mail/ %\r\n',
-    { tag: 'A202', name: 'LIST', reference: '~/Mail/', patterns: ['%'], selection: noSelection, returnOptions: noReturn, extended: false },
+    {
+      tag: 'A202',
+      name: 'LIST',
+      reference: '~/Mail/',
+      patterns: ['%'],
+      selection: noSelection,
+      returnOptions: noReturn,
+      extended: false,
+    },
   ],
   [
     'A1 LIST "" foo/*]\r\n',
-    { tag: 'A1', name: 'LIST', reference: '', patterns: ['foo/*]'], selection: noSelection, returnOptions: noReturn, extended: false },
+    {
+      tag: 'A1',
+      name: 'LIST',
+      reference: '',
+      patterns: ['foo/*]'],
+      selection: noSelection,
+      returnOptions: noReturn,
+      extended: false,
+    },
   ],
   [
     'A04 LIST (SUBSCRIBED RECURSIVEMATCH) "" "*" RETURN (CHILDREN)\r\n',
@@ -203,24 +250,50 @@ const rows: Row[] = [
   ],
   [
     'A1 LIST () "" % RETURN ()\r\n',
-    { tag: 'A1', name: 'LIST', reference: '', patterns: ['%'], selection: noSelection, returnOptions: noReturn, extended: true },
+    {
+      tag: 'A1',
+      name: 'LIST',
+      reference: '',
+      patterns: ['%'],
+      selection: noSelection,
+      returnOptions: noReturn,
+      extended: true,
+    },
   ],
   ['A002 LSUB "#news." "comp.mail.*"\r\n', { tag: 'A002', name: 'LSUB', reference: '#news.', pattern: 'comp.mail.*' }],
   // STATUS
-  ['A042 STATUS blurdybloop (UIDNEXT MESSAGES)\r\n', { tag: 'A042', name: 'STATUS', mailbox: 'blurdybloop', items: ['UIDNEXT', 'MESSAGES'] }],
+  [
+    'A042 STATUS blurdybloop (UIDNEXT MESSAGES)\r\n',
+    { tag: 'A042', name: 'STATUS', mailbox: 'blurdybloop', items: ['UIDNEXT', 'MESSAGES'] },
+  ],
   [
     'A1 STATUS INBOX (messages UIDNEXT UIDVALIDITY UNSEEN DELETED SIZE RECENT HIGHESTMODSEQ APPENDLIMIT MESSAGES)\r\n',
     {
       tag: 'A1',
       name: 'STATUS',
       mailbox: 'INBOX',
-      items: ['MESSAGES', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'DELETED', 'SIZE', 'RECENT', 'HIGHESTMODSEQ', 'APPENDLIMIT'],
+      items: [
+        'MESSAGES',
+        'UIDNEXT',
+        'UIDVALIDITY',
+        'UNSEEN',
+        'DELETED',
+        'SIZE',
+        'RECENT',
+        'HIGHESTMODSEQ',
+        'APPENDLIMIT',
+      ],
     },
   ],
   // APPEND, MULTIAPPEND, literal8, 8-bit message data
   [
     'A003 APPEND saved-messages (\\Seen) {5}\r\nHello\r\n',
-    { tag: 'A003', name: 'APPEND', mailbox: 'saved-messages', messages: [{ flags: ['\\Seen'], internalDate: null, data: text('Hello'), binary: false }] },
+    {
+      tag: 'A003',
+      name: 'APPEND',
+      mailbox: 'saved-messages',
+      messages: [{ flags: ['\\Seen'], internalDate: null, data: text('Hello'), binary: false }],
+    },
   ],
   [
     'A1 APPEND INBOX (\\seen \\Flagged $Label \\Seen) " 7-Jul-1996 02:44:25 -0700" {5+}\r\nab\r\nc\r\n',
@@ -239,7 +312,13 @@ const rows: Row[] = [
     },
   ],
   [
-    bytes('A1 APPEND Drafts {3}\r\nabc () {2+}\r\n', [0xc3, 0xa9], ' "01-Feb-2024 10:00:00 +0130" ~{3}\r\nx', [0], 'y\r\n'),
+    bytes(
+      'A1 APPEND Drafts {3}\r\nabc () {2+}\r\n',
+      [0xc3, 0xa9],
+      ' "01-Feb-2024 10:00:00 +0130" ~{3}\r\nx',
+      [0],
+      'y\r\n',
+    ),
     {
       tag: 'A1',
       name: 'APPEND',
@@ -301,7 +380,11 @@ const rows: Row[] = [
     search(
       'A1',
       and(
-        { type: 'or', left: { type: 'or', left: flag('\\Seen'), right: flag('\\Draft') }, right: flag('\\Draft', false) },
+        {
+          type: 'or',
+          left: { type: 'or', left: flag('\\Seen'), right: flag('\\Draft') },
+          right: flag('\\Draft', false),
+        },
         { type: 'or', left: { type: 'sequence', set: set([1]) }, right: { type: 'sequence', set: set([2]) } },
       ),
     ),
@@ -371,25 +454,52 @@ const rows: Row[] = [
   // FETCH (RFC 9051 §6.4.5 examples), macros, sections, partials, BINARY, CONDSTORE/QRESYNC modifiers
   [
     'A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])\r\n',
-    fetch('A654', set([2, 4]), [item('FLAGS'), bodySection([], { type: 'header-fields', not: false, fields: ['DATE', 'FROM'] })]),
+    fetch('A654', set([2, 4]), [
+      item('FLAGS'),
+      bodySection([], { type: 'header-fields', not: false, fields: ['DATE', 'FROM'] }),
+    ]),
   ],
   ['A1 FETCH 1 ALL\r\n', fetch('A1', set([1]), ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'].map(item))],
   ['A1 FETCH 1 fast\r\n', fetch('A1', set([1]), ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'].map(item))],
-  ['A1 FETCH 1 FULL\r\n', fetch('A1', set([1]), ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'].map(item))],
+  [
+    'A1 FETCH 1 FULL\r\n',
+    fetch('A1', set([1]), ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'].map(item)),
+  ],
   ['A1 FETCH * uid\r\n', fetch('A1', set(['*']), [item('UID')])],
   [
     'A1 FETCH 1:* (UID RFC822.SIZE rfc822 RFC822.HEADER RFC822.TEXT ENVELOPE INTERNALDATE BODY BODYSTRUCTURE MODSEQ)\r\n',
     fetch(
       'A1',
       set([1, '*']),
-      ['UID', 'RFC822.SIZE', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'ENVELOPE', 'INTERNALDATE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ'].map(item),
+      [
+        'UID',
+        'RFC822.SIZE',
+        'RFC822',
+        'RFC822.HEADER',
+        'RFC822.TEXT',
+        'ENVELOPE',
+        'INTERNALDATE',
+        'BODY',
+        'BODYSTRUCTURE',
+        'MODSEQ',
+      ].map(item),
     ),
   ],
   [
     'A1 UID FETCH 1:* (BODY.PEEK[1.2.HEADER.FIELDS.NOT (From To)]<0.100>)\r\n',
-    fetch('A1', set([1, '*']), [bodySection([1, 2], { type: 'header-fields', not: true, fields: ['From', 'To'] }, true, { offset: 0, length: 100 })], {
-      uid: true,
-    }),
+    fetch(
+      'A1',
+      set([1, '*']),
+      [
+        bodySection([1, 2], { type: 'header-fields', not: true, fields: ['From', 'To'] }, true, {
+          offset: 0,
+          length: 100,
+        }),
+      ],
+      {
+        uid: true,
+      },
+    ),
   ],
   [
     'A1 FETCH 1 (BODY[] body[1] BODY[1.2.MIME] BODY[TEXT] BODY[HEADER] BODY[2.TEXT] BODY[3.HEADER] BODY[]<10.5>)\r\n',
@@ -426,15 +536,42 @@ const rows: Row[] = [
   // STORE (RFC 9051 §6.4.6, RFC 7162 §3.1.3 examples)
   [
     'A003 STORE 2:4 +FLAGS (\\Deleted)\r\n',
-    { tag: 'A003', name: 'STORE', uid: false, sequenceSet: set([2, 4]), unchangedSince: null, operation: 'add', silent: false, flags: ['\\Deleted'] },
+    {
+      tag: 'A003',
+      name: 'STORE',
+      uid: false,
+      sequenceSet: set([2, 4]),
+      unchangedSince: null,
+      operation: 'add',
+      silent: false,
+      flags: ['\\Deleted'],
+    },
   ],
   [
     'A1 STORE 1 flags.silent \\seen \\Flagged\r\n',
-    { tag: 'A1', name: 'STORE', uid: false, sequenceSet: set([1]), unchangedSince: null, operation: 'replace', silent: true, flags: ['\\Seen', '\\Flagged'] },
+    {
+      tag: 'A1',
+      name: 'STORE',
+      uid: false,
+      sequenceSet: set([1]),
+      unchangedSince: null,
+      operation: 'replace',
+      silent: true,
+      flags: ['\\Seen', '\\Flagged'],
+    },
   ],
   [
     'A1 UID STORE 1:* -FLAGS.SILENT ($Junk)\r\n',
-    { tag: 'A1', name: 'STORE', uid: true, sequenceSet: set([1, '*']), unchangedSince: null, operation: 'remove', silent: true, flags: ['$Junk'] },
+    {
+      tag: 'A1',
+      name: 'STORE',
+      uid: true,
+      sequenceSet: set([1, '*']),
+      unchangedSince: null,
+      operation: 'remove',
+      silent: true,
+      flags: ['$Junk'],
+    },
   ],
   [
     'd105 STORE 7,5,9 (UNCHANGEDSINCE 320162338) +FLAGS.SILENT (\\Deleted)\r\n',
@@ -451,11 +588,26 @@ const rows: Row[] = [
   ],
   [
     'A1 STORE 1 FLAGS ()\r\n',
-    { tag: 'A1', name: 'STORE', uid: false, sequenceSet: set([1]), unchangedSince: null, operation: 'replace', silent: false, flags: [] },
+    {
+      tag: 'A1',
+      name: 'STORE',
+      uid: false,
+      sequenceSet: set([1]),
+      unchangedSince: null,
+      operation: 'replace',
+      silent: false,
+      flags: [],
+    },
   ],
   // COPY / MOVE (RFC 6851)
-  ['A003 COPY 2:4 MEETING\r\n', { tag: 'A003', name: 'COPY', uid: false, sequenceSet: set([2, 4]), mailbox: 'MEETING' }],
-  ['A1 UID MOVE 42:69 "foo bar"\r\n', { tag: 'A1', name: 'MOVE', uid: true, sequenceSet: set([42, 69]), mailbox: 'foo bar' }],
+  [
+    'A003 COPY 2:4 MEETING\r\n',
+    { tag: 'A003', name: 'COPY', uid: false, sequenceSet: set([2, 4]), mailbox: 'MEETING' },
+  ],
+  [
+    'A1 UID MOVE 42:69 "foo bar"\r\n',
+    { tag: 'A1', name: 'MOVE', uid: true, sequenceSet: set([42, 69]), mailbox: 'foo bar' },
+  ],
   ['A1 MOVE $ Trash\r\n', { tag: 'A1', name: 'MOVE', uid: false, sequenceSet: SAVED, mailbox: 'Trash' }],
   // SORT / THREAD (RFC 5256 §4 examples), ESORT
   [
@@ -519,10 +671,41 @@ describe('parseCommand: valid commands', () => {
       }),
     )
     for (const name of [
-      'CAPABILITY', 'NOOP', 'LOGOUT', 'STARTTLS', 'AUTHENTICATE', 'LOGIN', 'ENABLE', 'ID', 'NAMESPACE', 'SELECT',
-      'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'STATUS', 'APPEND',
-      'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'MOVE', 'IDLE', 'SORT', 'THREAD',
-      'GETQUOTA', 'GETQUOTAROOT', 'COMPRESS',
+      'CAPABILITY',
+      'NOOP',
+      'LOGOUT',
+      'STARTTLS',
+      'AUTHENTICATE',
+      'LOGIN',
+      'ENABLE',
+      'ID',
+      'NAMESPACE',
+      'SELECT',
+      'EXAMINE',
+      'CREATE',
+      'DELETE',
+      'RENAME',
+      'SUBSCRIBE',
+      'UNSUBSCRIBE',
+      'LIST',
+      'LSUB',
+      'STATUS',
+      'APPEND',
+      'CHECK',
+      'CLOSE',
+      'UNSELECT',
+      'EXPUNGE',
+      'SEARCH',
+      'FETCH',
+      'STORE',
+      'COPY',
+      'MOVE',
+      'IDLE',
+      'SORT',
+      'THREAD',
+      'GETQUOTA',
+      'GETQUOTAROOT',
+      'COMPRESS',
     ]) {
       expect(names).toContain(name)
     }

@@ -12,7 +12,7 @@ import { createStorage } from '../../../src/storage/index.ts'
 import { tempDir } from './storage-fixture.ts'
 
 const ROOT = join(import.meta.dir, '../../..')
-const DRIZZLE_DIR = join(ROOT, 'drizzle')
+const DRIZZLE_DIR = join(ROOT, 'src/storage/db/migrations')
 const journal = JSON.parse(readFileSync(join(DRIZZLE_DIR, 'meta/_journal.json'), 'utf8')) as {
   entries: Array<{ tag: string; when: number }>
 }

@@ -11,7 +11,15 @@ export interface CreateCommand {
 
 const BACKSLASH = 0x5c
 
-export const SPECIAL_USE_ATTRIBUTES = ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash'] as const
+export const SPECIAL_USE_ATTRIBUTES = [
+  '\\All',
+  '\\Archive',
+  '\\Drafts',
+  '\\Flagged',
+  '\\Junk',
+  '\\Sent',
+  '\\Trash',
+] as const
 
 export function normalizeSpecialUse(attribute: string): string {
   return SPECIAL_USE_ATTRIBUTES.find(a => a.toUpperCase() === attribute.toUpperCase()) ?? attribute

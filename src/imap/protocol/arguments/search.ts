@@ -22,7 +22,8 @@ export function readSearchReturnOptions(t: ImapTokenizer): SearchReturnOption[] 
     'search return options',
     () => {
       const option = t.atomUpper('search return option')
-      if (!(SEARCH_RETURN_OPTIONS as readonly string[]).includes(option)) t.fail(`Unknown search return option ${option}`)
+      if (!(SEARCH_RETURN_OPTIONS as readonly string[]).includes(option))
+        t.fail(`Unknown search return option ${option}`)
       return option as SearchReturnOption
     },
     { allowEmpty: true },

@@ -1,0 +1,145 @@
+// One metrics registry per process (passed in, never global), rendered in the Prometheus text
+// exposition format 0.0.4 by /metrics (API issue). Protocols record events here; nothing else
+// keeps counters of its own.
+export type Labels = Readonly<Record<string, string>>
+
+interface Series<V> {
+  labels: Labels
+  value: V
+}
+
+const labelKey = (labels: Labels) =>
+  Object.keys(labels)
+    .sort()
+    .map(k => `${k}=${labels[k]}`)
+    .join(',')
+
+// Prometheus text format: label values escape backslash, double quote and newline.
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+const renderLabels = (labels: Labels, extra: Labels = {}) => {
+  const all = { ...labels, ...extra }
+  const keys = Object.keys(all).sort()
+  return keys.length ? `{${keys.map(k => `${k}="${escapeLabel(all[k] as string)}"`).join(',')}}` : ''
+}
+
+abstract class Metric<V> {
+  protected readonly series = new Map<string, Series<V>>()
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  abstract readonly type: 'counter' | 'gauge' | 'histogram'
+  protected entry(labels: Labels, initial: () => V): Series<V> {
+    const key = labelKey(labels)
+    let s = this.series.get(key)
+    if (!s) {
+      s = { labels: { ...labels }, value: initial() }
+      this.series.set(key, s)
+    }
+    return s
+  }
+  abstract render(): string[]
+}
+
+export class Counter extends Metric<number> {
+  readonly type = 'counter'
+  inc(labels: Labels = {}, by = 1): void {
+    if (by < 0) throw new Error(`counter ${this.name} cannot decrease`)
+    this.entry(labels, () => 0).value += by
+  }
+  get(labels: Labels = {}): number {
+    return this.series.get(labelKey(labels))?.value ?? 0
+  }
+  render(): string[] {
+    return [...this.series.values()].map(s => `${this.name}${renderLabels(s.labels)} ${s.value}`)
+  }
+}
+
+export class Gauge extends Metric<number> {
+  readonly type = 'gauge'
+  set(value: number, labels: Labels = {}): void {
+    this.entry(labels, () => 0).value = value
+  }
+  inc(labels: Labels = {}, by = 1): void {
+    this.entry(labels, () => 0).value += by
+  }
+  dec(labels: Labels = {}, by = 1): void {
+    this.entry(labels, () => 0).value -= by
+  }
+  get(labels: Labels = {}): number {
+    return this.series.get(labelKey(labels))?.value ?? 0
+  }
+  render(): string[] {
+    return [...this.series.values()].map(s => `${this.name}${renderLabels(s.labels)} ${s.value}`)
+  }
+}
+
+interface HistogramValue {
+  counts: number[]
+  sum: number
+  count: number
+}
+
+export class Histogram extends Metric<HistogramValue> {
+  readonly type = 'histogram'
+  constructor(
+    name: string,
+    help: string,
+    readonly buckets: readonly number[],
+  ) {
+    super(name, help)
+  }
+  observe(value: number, labels: Labels = {}): void {
+    const s = this.entry(labels, () => ({ counts: this.buckets.map(() => 0), sum: 0, count: 0 }))
+    for (let i = 0; i < this.buckets.length; i++) if (value <= (this.buckets[i] as number)) s.value.counts[i]! += 1
+    s.value.sum += value
+    s.value.count += 1
+  }
+  render(): string[] {
+    const lines: string[] = []
+    for (const s of this.series.values()) {
+      this.buckets.forEach((b, i) =>
+        lines.push(`${this.name}_bucket${renderLabels(s.labels, { le: String(b) })} ${s.value.counts[i]}`),
+      )
+      lines.push(`${this.name}_bucket${renderLabels(s.labels, { le: '+Inf' })} ${s.value.count}`)
+      lines.push(`${this.name}_sum${renderLabels(s.labels)} ${s.value.sum}`)
+      lines.push(`${this.name}_count${renderLabels(s.labels)} ${s.value.count}`)
+    }
+    return lines
+  }
+}
+
+export class MetricsRegistry {
+  private readonly metrics = new Map<string, Metric<unknown>>()
+
+  private register<M extends Metric<unknown>>(metric: M): M {
+    const existing = this.metrics.get(metric.name)
+    if (existing) {
+      if (existing.type !== metric.type) throw new Error(`metric ${metric.name} registered as ${existing.type}`)
+      return existing as M
+    }
+    this.metrics.set(metric.name, metric)
+    return metric
+  }
+
+  /** Get or create; the same name always returns the same metric. */
+  counter(name: string, help: string): Counter {
+    return this.register(new Counter(name, help))
+  }
+  gauge(name: string, help: string): Gauge {
+    return this.register(new Gauge(name, help))
+  }
+  histogram(name: string, help: string, buckets: readonly number[]): Histogram {
+    return this.register(new Histogram(name, help, buckets))
+  }
+
+  /** Prometheus text exposition format (version 0.0.4). */
+  render(): string {
+    const out: string[] = []
+    for (const m of this.metrics.values()) {
+      out.push(`# HELP ${m.name} ${m.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${m.name} ${m.type}`)
+      out.push(...m.render())
+    }
+    return `${out.join('\n')}\n`
+  }
+}
