@@ -5,7 +5,7 @@ export {}
 // bun test writes its results and summary to stderr (shared notes, bun-platform §10).
 const args = process.argv.slice(2)
 // bunfig's [test] timeout is not applied by bun 1.4.5; pass it explicitly.
-const proc = Bun.spawn([process.execPath, 'test', '--timeout=60000', ...args], {
+const proc = Bun.spawn([process.execPath, 'test', '--timeout=20000', ...args], {
   stdout: 'inherit',
   stderr: 'pipe',
   env: { ...process.env },

@@ -11,6 +11,7 @@ import { ImapParseError } from './imap-parse-error.ts'
 import { findLiteralMarker } from './literal-marker.ts'
 
 const CR = 0x0d
+const INITIAL_LITERAL_CAPACITY = 64 * 1024
 
 export interface RawLiteral {
   data: Uint8Array
@@ -66,7 +67,7 @@ export const DEFAULT_RECEIVER_LIMITS: ReceiverLimits = {
 
 type Phase =
   | { kind: 'line' }
-  | { kind: 'literal'; data: Uint8Array; filled: number; nonSync: boolean; binary: boolean }
+  | { kind: 'literal'; size: number; data: Uint8Array; filled: number; nonSync: boolean; binary: boolean }
   /** A refused non-synchronising literal: its octets are coming anyway (RFC 7888 §4). */
   | { kind: 'discard-literal'; remaining: number }
   /** After a refused literal: skip the rest of that command, including further {n+} literals. */
@@ -121,11 +122,17 @@ export class ImapReceiver {
       const phase = this.phase
       switch (phase.kind) {
         case 'literal': {
-          const n = Math.min(this.input.length, phase.data.length - phase.filled)
+          const n = Math.min(this.input.length, phase.size - phase.filled)
+          if (phase.filled + n > phase.data.length) {
+            // Grow with what arrives: an announced size is no reason to reserve it all up front.
+            const grown = new Uint8Array(Math.min(phase.size, Math.max(phase.data.length * 2, phase.filled + n)))
+            grown.set(phase.data.subarray(0, phase.filled))
+            phase.data = grown
+          }
           phase.data.set(this.input.peek(n), phase.filled)
           this.input.skip(n)
           phase.filled += n
-          if (phase.filled < phase.data.length) return null
+          if (phase.filled < phase.size) return null
           this.current?.literals.push({ data: phase.data, nonSync: phase.nonSync, binary: phase.binary })
           this.phase = { kind: 'line' }
           break
@@ -254,7 +261,8 @@ export class ImapReceiver {
       return this.refuse(command.tag, refusal, size)
     }
     command.size += size
-    this.phase = { kind: 'literal', data: new Uint8Array(size), filled: 0, nonSync, binary }
+    const data = new Uint8Array(Math.min(size, INITIAL_LITERAL_CAPACITY))
+    this.phase = { kind: 'literal', size, data, filled: 0, nonSync, binary }
     return nonSync ? null : { type: 'continuation', tag: command.tag, size }
   }
 

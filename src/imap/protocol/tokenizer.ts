@@ -112,7 +112,7 @@ export class ImapTokenizer {
   /** For optional trailing arguments: false at the end, else the SP is consumed. */
   more(): boolean {
     if (this.atEnd) return false
-    if (!this.consume(SP)) this.fail(`Expected a space, got ${this.describeNext()}`)
+    if (!this.consume(SP)) this.fail(`Unexpected ${this.describeNext()}`)
     if (this.atEnd) this.fail('Trailing space at end of command')
     return true
   }
@@ -207,6 +207,7 @@ export class ImapTokenizer {
   astringBytes(what: string, chars: Uint8Array = ASTRING_CHAR): Uint8Array {
     const b = this.peek()
     if (b === DQUOTE || b === OPEN_BRACE) return this.string(what)
+    if (b === TILDE && this.peek(1) === OPEN_BRACE) return this.literal(what).data // refused: literal8
     const start = this.pos
     this.atom(what, chars)
     return this.line.subarray(start, this.pos)

@@ -664,7 +664,7 @@ describe('parseCommand: valid commands', () => {
   )
 
   test('the table covers every command name the parser knows', () => {
-    const names = new Set(
+    const names = new Set<string>(
       rows.map(([input, , options]) => {
         const result = parseInput(input, options ?? {})
         return result instanceof Error ? 'error' : result.name
