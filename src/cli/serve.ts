@@ -9,8 +9,16 @@ import { loadCliContext } from './context.ts'
 
 export const serveCommand = defineCommand({
   meta: { name: 'serve', description: 'Run the mail server (SMTP, IMAP, POP3, HTTP) until stopped' },
-  args: { ...configArgs },
-  async run({ args, rawArgs }) {
+  args: {
+    ...configArgs,
+    trap: {
+      type: 'boolean',
+      description: 'Trap mode: accept mail for any address without AUTH into one mailbox (dev)',
+    },
+  },
+  async run({ args, rawArgs: given }) {
+    // --trap is smtp.trap=true in the flags layer, the same as `--set smtp.trap=true`.
+    const rawArgs = args.trap ? [...given, '--set', 'smtp.trap=true'] : given
     const { config, logger } = await loadCliContext(args, rawArgs)
     const server = await startServer(config, logger)
 

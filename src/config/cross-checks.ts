@@ -90,6 +90,10 @@ export function configWarnings(config: Config): string[] {
   if (config.profile === 'production') {
     if (config.smtp.allowInsecureAuth)
       out.push('smtp.allowInsecureAuth: AUTH is offered without TLS in production; passwords can be read on the wire')
+    if (config.smtp.trap)
+      out.push(
+        'smtp.trap: trap mode accepts mail for any address without AUTH and files it in one mailbox; it is meant for development',
+      )
     if (!config.hostname.includes('.'))
       out.push(
         `hostname: "${config.hostname}" is not fully qualified; remote servers check the HELO name and the certificate against it`,

@@ -3,8 +3,22 @@
 import type { Config, ConfigLayer, Profile } from './schema.ts'
 
 const shared = {
-  smtp: { maxMessageSize: 50 * 1024 * 1024, maxRecipients: 100, maxErrors: 10, allowInsecureAuth: false },
+  smtp: {
+    maxMessageSize: 50 * 1024 * 1024,
+    maxRecipients: 100,
+    maxErrors: 10,
+    allowInsecureAuth: false,
+    trap: false,
+    // RFC 5321 §4.5.3.2.7 (commands, 5 min) and §4.5.3.2.5 (each DATA block, 3 min).
+    commandTimeoutSeconds: 300,
+    dataTimeoutSeconds: 180,
+    maxDataLineLength: 1000,
+    bareLineEndings: 'reject',
+    inbound: { senderPolicy: 'own-addresses', dmarcReject: true, dnsblZones: [], trapAccount: '' },
+  },
   imap: { maxLiteralSize: 50 * 1024 * 1024 },
+  // RFC 1939 §3: the autologout timer must be at least 10 minutes.
+  pop3: { allowInsecureAuth: false, maxErrors: 10, idleTimeoutSeconds: 600 },
   tls: { certFile: '', keyFile: '', minVersion: 'TLSv1.2', watchIntervalSeconds: 60 },
   limits: {
     maxConnections: 5000,
@@ -39,7 +53,7 @@ export const profiles: Record<Profile, Config> = {
       submissions: { enabled: true, port: 2465 },
     },
     imap: { ...shared.imap, plain: { enabled: true, port: 2143 }, tls: { enabled: true, port: 2993 } },
-    pop3: { plain: { enabled: true, port: 2110 }, tls: { enabled: true, port: 2995 } },
+    pop3: { ...shared.pop3, plain: { enabled: true, port: 2110 }, tls: { enabled: true, port: 2995 } },
     managesieve: { enabled: true, port: 24190 },
     http: { enabled: true, port: 8080, tlsPort: 8443, tlsEnabled: false },
   } as Config,
@@ -57,7 +71,7 @@ export const profiles: Record<Profile, Config> = {
       submissions: { enabled: true, port: 465 },
     },
     imap: { ...shared.imap, plain: { enabled: true, port: 143 }, tls: { enabled: true, port: 993 } },
-    pop3: { plain: { enabled: true, port: 110 }, tls: { enabled: true, port: 995 } },
+    pop3: { ...shared.pop3, plain: { enabled: true, port: 110 }, tls: { enabled: true, port: 995 } },
     managesieve: { enabled: true, port: 4190 },
     http: { enabled: true, port: 80, tlsPort: 443, tlsEnabled: true },
   } as Config,

@@ -42,6 +42,45 @@ export const configSchema = z
         maxRecipients: z.number().int().positive().describe('Recipients per message'),
         maxErrors: z.number().int().positive().describe('Protocol errors before the connection is closed'),
         allowInsecureAuth: z.boolean().describe('Offer AUTH on connections without TLS (never in production)'),
+        trap: z
+          .boolean()
+          .describe('Trap mode (serve --trap): accept any recipient without AUTH and file all mail in one mailbox'),
+        commandTimeoutSeconds: z
+          .number()
+          .int()
+          .positive()
+          .describe('Wait for the next command before closing (RFC 5321 §4.5.3.2.7: at least 300)'),
+        dataTimeoutSeconds: z
+          .number()
+          .int()
+          .positive()
+          .describe('Wait for the next block of message data (RFC 5321 §4.5.3.2.5: at least 180)'),
+        maxDataLineLength: z
+          .number()
+          .int()
+          .min(0)
+          .describe('Longest message line in bytes with CRLF (RFC 5321 §4.5.3.1.6: 1000); 0 = no limit'),
+        bareLineEndings: z
+          .enum(['reject', 'normalize'])
+          .describe('Bare CR or LF in message data (SMTP smuggling): reject with 550 5.5.2, or normalize to CRLF'),
+        inbound: z
+          .object({
+            senderPolicy: z
+              .enum(['own-addresses', 'any'])
+              .describe(
+                'Envelope senders an authenticated user may use: own address, its +tags and aliases leading to it, or any',
+              ),
+            dmarcReject: z
+              .boolean()
+              .describe('Refuse (550 5.7.1) mail that fails DMARC when the sender domain publishes p=reject'),
+            dnsblZones: z
+              .array(z.string().min(1))
+              .describe('DNS blocklist zones queried for each client address (e.g. zen.spamhaus.org); empty = off'),
+            trapAccount: z
+              .string()
+              .describe('Account that receives all mail in trap mode (serve --trap); empty = trap@<hostname>'),
+          })
+          .strict(),
       })
       .strict(),
     imap: z
@@ -55,6 +94,19 @@ export const configSchema = z
       .object({
         plain: listener('POP3 with STLS'),
         tls: listener('POP3 over implicit TLS'),
+        allowInsecureAuth: z
+          .boolean()
+          .describe('Accept USER/PASS and AUTH on POP3 connections without TLS (never in production)'),
+        maxErrors: z
+          .number()
+          .int()
+          .positive()
+          .describe('Bad POP3 commands and failed logins before the connection is closed'),
+        idleTimeoutSeconds: z
+          .number()
+          .int()
+          .positive()
+          .describe('Idle time before a POP3 connection is closed (RFC 1939 §3: at least 600)'),
       })
       .strict(),
     managesieve: listener('ManageSieve (RFC 5804)'),

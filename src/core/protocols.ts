@@ -2,6 +2,7 @@
 // module here; a module turns the config into endpoints (port + TLS mode + session factory) and
 // never touches Bun.listen itself — src/net does.
 import type { SessionFactory } from '../net/transport.ts'
+import { smtpModule } from '../smtp/smtp-module.ts'
 import type { ServerDeps } from './server-deps.ts'
 
 export interface ProtocolEndpoint {
@@ -16,4 +17,4 @@ export interface ProtocolEndpoint {
 
 export type ProtocolModule = (deps: ServerDeps) => ProtocolEndpoint[]
 
-export const protocolModules: readonly ProtocolModule[] = []
+export const protocolModules: readonly ProtocolModule[] = [smtpModule]

@@ -1,5 +1,6 @@
 // What every running service receives (STYLE.md "No global mutable state"): built once by
 // startServer, passed down; tests build their own with fakes.
+import type { LoginThrottle } from '../auth/login-throttle.ts'
 import type { Config } from '../config/schema.ts'
 import type { MetricsRegistry } from '../observability/metrics.ts'
 import type { Resolver } from '../security/dns/resolver.ts'
@@ -16,4 +17,6 @@ export interface ServerDeps {
   certificates: CertificateStore
   resolver: Resolver
   metrics: MetricsRegistry
+  /** One per process: SMTP AUTH, IMAP LOGIN and POP3 logins count failures against the same keys. */
+  loginThrottle: LoginThrottle
 }

@@ -2,6 +2,7 @@
 // DNS resolver, the protocol listeners and the HTTP app, under one Lifecycle.
 import { createHttpApp } from '../api/app.ts'
 import { createHttpService, type HttpService } from '../api/http-service.ts'
+import { createLoginThrottle } from '../auth/login-throttle.ts'
 import type { Config } from '../config/schema.ts'
 import { MetricsRegistry } from '../observability/metrics.ts'
 import { diskProbe, probe } from '../observability/readiness.ts'
@@ -63,7 +64,17 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     },
   })
   const resolver = createResolver({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs, clock })
-  const deps: ServerDeps = { config, logger, clock, storage, certificates, resolver, metrics: new MetricsRegistry() }
+  const loginThrottle = createLoginThrottle({ clock, failuresBeforeThrottle: config.limits.authFailuresBeforeThrottle })
+  const deps: ServerDeps = {
+    config,
+    logger,
+    clock,
+    storage,
+    certificates,
+    resolver,
+    metrics: new MetricsRegistry(),
+    loginThrottle,
+  }
 
   const mail = lifecycle.add(
     createMailListenerService(

@@ -108,6 +108,8 @@ const TABLE = {
   },
   /** RFC 3463 X.1.1 bad destination mailbox address. */
   mailboxUnknown: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable' },
+  /** RFC 3463 X.2.1 mailbox disabled, not accepting messages. */
+  mailboxDisabled: { code: 550, enhanced: '5.2.1', text: 'Mailbox disabled, not accepting messages' },
   policyRejected: { code: 550, enhanced: '5.7.1', text: 'Rejected by policy' },
   actionNotTaken: { code: 550, enhanced: '5.0.0', text: 'Requested action not taken' },
   /** RFC 6531 §3.5: a non-ASCII reverse-path without the SMTPUTF8 parameter (RFC 5248 X.6.7). */
@@ -122,6 +124,12 @@ const TABLE = {
   bareLineEnding: { code: 550, enhanced: '5.5.2', text: 'Bare <CR> or <LF> received; lines must end with <CR><LF>' },
   /** RFC 8689 §5: REQUIRETLS could not be honoured. */
   requireTlsFailed: { code: 550, enhanced: '5.7.30', text: 'REQUIRETLS support required' },
+  /** RFC 3463 X.2.2 mailbox full (RFC 5321 §4.2.2: 552 exceeded storage allocation). */
+  quotaExceeded: { code: 552, enhanced: '5.2.2', text: 'Mailbox full' },
+  /** RFC 6409 §6.1 / RFC 3463 X.7.1: the authenticated user may not use this envelope sender. */
+  senderNotAllowed: { code: 553, enhanced: '5.7.1', text: 'Sender address not allowed for this user' },
+  /** RFC 5782 DNSBL hit; RFC 3463 X.7.1 delivery not authorized. */
+  clientBlocked: { code: 554, enhanced: '5.7.1', text: 'Client host blocked' },
   /** RFC 1870 §6; RFC 3463 X.3.4 message too big for system. */
   sizeExceeded: { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed maximum message size' },
   /**

@@ -5,6 +5,7 @@
 // when this list and src/storage/db/migrations/meta/_journal.json disagree).
 import journal from './migrations/meta/_journal.json'
 import m0000 from './migrations/0000_init.sql' with { type: 'text' }
+import m0001 from './migrations/0001_outbound_queue.sql' with { type: 'text' }
 
 export interface EmbeddedMigration {
   /** File name without `.sql`, as in the journal. */
@@ -17,6 +18,7 @@ export interface EmbeddedMigration {
 
 const SQL_BY_TAG: Record<string, string> = {
   '0000_init': m0000,
+  '0001_outbound_queue': m0001,
 }
 
 export interface MigrationJournal {
