@@ -5,7 +5,7 @@
 // RFC 9051 §4.3: a command line ending in `{n}` is followed by n octets and the rest of the
 // command; the client sends them only after a continuation request. `{n+}` (LITERAL+, RFC 7888)
 // sends them at once. Literal octets stay bytes: 8-bit and, for literal8, NUL are kept.
-import { ByteBuffer } from './byte-buffer.ts'
+import { ByteBuffer } from '../../net/byte-buffer.ts'
 import { readTag } from './char-classes.ts'
 import { ImapParseError } from './imap-parse-error.ts'
 import { findLiteralMarker } from './literal-marker.ts'
