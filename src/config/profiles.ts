@@ -16,7 +16,14 @@ const shared = {
     bareLineEndings: 'reject',
     inbound: { senderPolicy: 'own-addresses', dmarcReject: true, dnsblZones: [], trapAccount: '' },
   },
-  imap: { maxLiteralSize: 50 * 1024 * 1024 },
+  // RFC 9051 §5.4: the autologout timer is at least 30 minutes (also covers IDLE, RFC 2177 §3).
+  imap: {
+    maxLiteralSize: 50 * 1024 * 1024,
+    maxLineLength: 64 * 1024,
+    allowInsecureAuth: false,
+    maxErrors: 10,
+    idleTimeoutSeconds: 1800,
+  },
   // RFC 1939 §3: the autologout timer must be at least 10 minutes.
   pop3: { allowInsecureAuth: false, maxErrors: 10, idleTimeoutSeconds: 600 },
   tls: { certFile: '', keyFile: '', minVersion: 'TLSv1.2', watchIntervalSeconds: 60 },

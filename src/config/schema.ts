@@ -88,6 +88,26 @@ export const configSchema = z
         plain: listener('IMAP with STARTTLS'),
         tls: listener('IMAP over implicit TLS'),
         maxLiteralSize: z.number().int().positive().describe('Largest literal / APPEND accepted, in bytes'),
+        maxLineLength: z
+          .number()
+          .int()
+          .min(8192)
+          .describe('Longest IMAP command line in bytes (RFC 7162 §4: at least 8192)'),
+        allowInsecureAuth: z
+          .boolean()
+          .describe('Accept LOGIN and AUTHENTICATE on IMAP connections without TLS (never in production)'),
+        maxErrors: z
+          .number()
+          .int()
+          .positive()
+          .describe('BAD IMAP commands and failed logins before the connection is closed'),
+        idleTimeoutSeconds: z
+          .number()
+          .int()
+          .min(1800)
+          .describe(
+            'Inactivity (also during IDLE) before an IMAP connection is logged out (RFC 9051 §5.4: at least 1800)',
+          ),
       })
       .strict(),
     pop3: z

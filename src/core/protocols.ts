@@ -1,7 +1,9 @@
 // The protocol modules `serve` starts. Each protocol issue (SMTP, IMAP, POP3, ManageSieve) adds its
 // module here; a module turns the config into endpoints (port + TLS mode + session factory) and
 // never touches Bun.listen itself — src/net does.
+import { imapModule } from '../imap/imap-module.ts'
 import type { SessionFactory } from '../net/transport.ts'
+import { pop3Module } from '../pop3/pop3-module.ts'
 import { smtpModule } from '../smtp/smtp-module.ts'
 import type { ServerDeps } from './server-deps.ts'
 
@@ -17,4 +19,4 @@ export interface ProtocolEndpoint {
 
 export type ProtocolModule = (deps: ServerDeps) => ProtocolEndpoint[]
 
-export const protocolModules: readonly ProtocolModule[] = [smtpModule]
+export const protocolModules: readonly ProtocolModule[] = [smtpModule, pop3Module, imapModule]

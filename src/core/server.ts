@@ -1,6 +1,7 @@
 // Composition root of `serve` (STYLE.md: main builds deps, starts listeners): storage, certificates,
 // DNS resolver, the protocol listeners and the HTTP app, under one Lifecycle.
 import { createHttpApp } from '../api/app.ts'
+import { createOutboundQueue } from '../delivery/queue/outbound-queue.ts'
 import { createHttpService, type HttpService } from '../api/http-service.ts'
 import { createLoginThrottle } from '../auth/login-throttle.ts'
 import type { Config } from '../config/schema.ts'
@@ -63,6 +64,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       await certificates.reload()
     },
   })
+  // A crash between writing a spool file and committing its queue row leaves an orphan: nothing was
+  // acknowledged for it, so it is removed before listeners open.
+  const orphans = await createOutboundQueue({ storage, clock, logger }).removeOrphans()
+  if (orphans.length > 0) logger.info('removed unacknowledged spool files', { count: orphans.length })
   const resolver = createResolver({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs, clock })
   const loginThrottle = createLoginThrottle({ clock, failuresBeforeThrottle: config.limits.authFailuresBeforeThrottle })
   const deps: ServerDeps = {

@@ -1,4 +1,5 @@
-// A growable input buffer: append chunks, then take lines and exact byte runs from the front.
+// A growable input buffer: append chunks, then take lines and exact byte runs from the front. Shared
+// by every protocol's framing (net/line-reader.ts, imap/protocol/receiver.ts).
 // It compacts or doubles instead of concatenating per chunk, so a big literal arriving in small
 // chunks is copied an amortised constant number of times (shared notes, bun-platform §1).
 const INITIAL_CAPACITY = 16 * 1024
@@ -56,6 +57,11 @@ export class ByteBuffer {
 
   takeAll(): Uint8Array {
     return this.take(this.length)
+  }
+
+  /** Drop everything buffered (and give back a grown buffer). */
+  clear(): void {
+    this.reset()
   }
 
   private reset(): void {

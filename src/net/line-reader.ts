@@ -3,10 +3,10 @@
 // The buffer compacts or doubles, so input is copied an amortised constant number of times
 // (concatenating per chunk is O(n²) for big literals; shared notes bun-platform §1).
 import { MailError } from '../core/errors.ts'
+import { ByteBuffer } from './byte-buffer.ts'
 
 const LF = 0x0a
 const CR = 0x0d
-const INITIAL_CAPACITY = 16 * 1024
 const utf8 = new TextDecoder('utf-8')
 
 /**
@@ -49,10 +49,8 @@ export class LineReader {
   lineEnding: LineEnding
   maxLineLength: number
 
-  private buf = new Uint8Array(INITIAL_CAPACITY)
-  private start = 0
-  private end = 0
-  /** Bytes after `start` already known to hold no line terminator (avoids rescanning on 1-byte chunks). */
+  private readonly bytes = new ByteBuffer()
+  /** Bytes at the front already known to hold no line terminator (avoids rescanning on 1-byte chunks). */
   private scanned = 0
   /** After LineTooLongError: skip input until the end of that line. */
   private discarding = false
@@ -65,24 +63,19 @@ export class LineReader {
 
   /** Bytes received but not yet consumed. */
   get pending(): number {
-    return this.end - this.start
+    return this.bytes.length
   }
 
   push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return
-    if (this.end + chunk.length > this.buf.length) this.makeRoom(chunk.length)
-    this.buf.set(chunk, this.end)
-    this.end += chunk.length
+    this.bytes.push(chunk)
   }
 
   /** Drop everything buffered, e.g. bytes pipelined behind STARTTLS (RFC 3207 §4.2). */
   clear(): void {
-    this.start = 0
-    this.end = 0
+    this.bytes.clear()
     this.scanned = 0
     this.discarding = false
     this.discardSawCr = false
-    if (this.buf.length > INITIAL_CAPACITY * 4) this.buf = new Uint8Array(INITIAL_CAPACITY)
   }
 
   /**
@@ -101,10 +94,10 @@ export class LineReader {
       return null
     }
     const { lf, bare } = terminator
-    const length = lf + 1 - this.start
+    const length = lf + 1
     const rejected = length > this.maxLineLength || (bare && this.lineEnding === 'reject-bare-lf')
-    // Slice before consume(): consuming the last bytes may swap the buffer.
-    const line = rejected ? null : this.buf.slice(this.start, bare ? lf : lf - 1)
+    // Copy before consume(): consuming the last bytes may swap the buffer.
+    const line = rejected ? null : this.bytes.peek(bare ? lf : lf - 1).slice()
     this.consume(length)
     if (line !== null) return line
     if (length > this.maxLineLength) throw new LineTooLongError(this.maxLineLength)
@@ -124,7 +117,7 @@ export class LineReader {
   take(n: number): Uint8Array | null {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`take(): invalid length ${n}`)
     if (this.pending < n) return null
-    const out = this.buf.slice(this.start, this.start + n)
+    const out = this.bytes.peek(n).slice()
     this.consume(n)
     return out
   }
@@ -137,25 +130,18 @@ export class LineReader {
   }
 
   private consume(n: number): void {
-    this.start += n
-    this.scanned = Math.max(0, this.scanned - n)
-    if (this.start === this.end) {
-      this.start = 0
-      this.end = 0
-      this.scanned = 0
-      // A big literal grew the buffer; don't keep megabytes per idle connection.
-      if (this.buf.length > INITIAL_CAPACITY * 4) this.buf = new Uint8Array(INITIAL_CAPACITY)
-    }
+    this.bytes.skip(n)
+    this.scanned = this.pending === 0 ? 0 : Math.max(0, this.scanned - n)
   }
 
-  /** Position of the LF ending the next line, and whether it lacks its CR. */
+  /** Offset (from the front) of the LF ending the next line, and whether it lacks its CR. */
   private findTerminator(): { lf: number; bare: boolean } | null {
-    const live = this.buf.subarray(0, this.end) // don't scan stale bytes past `end`
-    let from = this.start + this.scanned
-    while (from < this.end) {
+    const live = this.bytes.peek(this.pending)
+    let from = this.scanned
+    while (from < live.length) {
       const lf = live.indexOf(LF, from)
       if (lf < 0) break
-      const bare = lf === this.start || this.buf[lf - 1] !== CR
+      const bare = lf === 0 || live[lf - 1] !== CR
       if (!bare || this.lineEnding !== 'crlf') return { lf, bare }
       from = lf + 1 // 'crlf': a bare LF is line content
     }
@@ -164,38 +150,26 @@ export class LineReader {
   }
 
   private startDiscarding(): void {
+    const live = this.bytes.peek(this.pending)
     this.discarding = true
-    this.discardSawCr = this.end > this.start && this.buf[this.end - 1] === CR
+    this.discardSawCr = live.length > 0 && live[live.length - 1] === CR
     this.consume(this.pending)
   }
 
   /** Skip the rest of an over-long line; true once its terminator has been consumed. */
   private skipDiscarded(): boolean {
-    for (let i = this.start; i < this.end; i++) {
-      const byte = this.buf[i]
-      const crBefore = i === this.start ? this.discardSawCr : this.buf[i - 1] === CR
-      if (byte === LF && (crBefore || this.lineEnding !== 'crlf')) {
-        this.consume(i + 1 - this.start)
+    const live = this.bytes.peek(this.pending)
+    for (let i = 0; i < live.length; i++) {
+      const crBefore = i === 0 ? this.discardSawCr : live[i - 1] === CR
+      if (live[i] === LF && (crBefore || this.lineEnding !== 'crlf')) {
+        this.consume(i + 1)
         this.discarding = false
         this.discardSawCr = false
         return true
       }
     }
-    this.discardSawCr = this.end > this.start && this.buf[this.end - 1] === CR
+    this.discardSawCr = live.length > 0 && live[live.length - 1] === CR
     this.consume(this.pending)
     return false
-  }
-
-  private makeRoom(incoming: number): void {
-    const live = this.pending
-    if (live + incoming <= this.buf.length) {
-      this.buf.copyWithin(0, this.start, this.end)
-    } else {
-      const next = new Uint8Array(Math.max(this.buf.length * 2, live + incoming))
-      next.set(this.buf.subarray(this.start, this.end))
-      this.buf = next
-    }
-    this.start = 0
-    this.end = live
   }
 }

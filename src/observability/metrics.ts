@@ -74,6 +74,9 @@ export class Gauge extends Metric<number> {
   }
 }
 
+/** The last histogram bucket counts every observation. */
+const INFINITE_BUCKET: Labels = { le: '+Inf' }
+
 interface HistogramValue {
   counts: number[]
   sum: number
@@ -101,7 +104,7 @@ export class Histogram extends Metric<HistogramValue> {
       this.buckets.forEach((b, i) =>
         lines.push(`${this.name}_bucket${renderLabels(s.labels, { le: String(b) })} ${s.value.counts[i]}`),
       )
-      lines.push(`${this.name}_bucket${renderLabels(s.labels, { le: '+Inf' })} ${s.value.count}`)
+      lines.push(`${this.name}_bucket${renderLabels(s.labels, INFINITE_BUCKET)} ${s.value.count}`)
       lines.push(`${this.name}_sum${renderLabels(s.labels)} ${s.value.sum}`)
       lines.push(`${this.name}_count${renderLabels(s.labels)} ${s.value.count}`)
     }

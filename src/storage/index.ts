@@ -26,6 +26,7 @@ export type {
   OpenedMessage,
   UidRange,
 } from './repositories/messages.ts'
+export type { MailboxEvent, MailboxEventKind, MailboxEvents, MailboxListener } from './mailbox-events.ts'
 export type { ReconcileReport } from './repositories/reconcile.ts'
 export type { LocalRecipient, RecipientResolution } from './repositories/resolve-recipient.ts'
 export type { StoredEnvelope, EnvelopeAddress, EnvelopeEntry } from './envelope/parse-envelope.ts'

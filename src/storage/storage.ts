@@ -15,6 +15,7 @@ import { errorMessage, temporaryError } from '../core/errors.ts'
 import { type Logger, silentLogger } from '../core/logger.ts'
 import { type MailDb, openDatabase } from './db/open-database.ts'
 import { createKeyedMutex } from './keyed-mutex.ts'
+import { createMailboxEvents, type MailboxEvents } from './mailbox-events.ts'
 import { maildirRoot } from './maildir/maildir-path.ts'
 import { createUniqueNameGenerator } from './maildir/unique-name.ts'
 import { notWritableError, prepareDirectory, undoPrepare } from './db/prepare-directory.ts'
@@ -48,6 +49,8 @@ export interface Storage {
   readonly mailboxes: MailboxRepository
   readonly messages: MessageRepository
   readonly audit: AuditRepository
+  /** Committed mailbox changes, for IMAP sessions (SELECT, IDLE); see mailbox-events.ts. */
+  readonly events: MailboxEvents
   /** Migration tags this open applied (empty when the schema was already current). */
   readonly migrationsApplied: readonly string[]
   /** Who receives mail for an address (SMTP RCPT TO). Throws `invalid_address` on bad syntax. */
@@ -88,6 +91,7 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     clock,
     names: createUniqueNameGenerator({ clock, host: options.hostname }),
     locks: createKeyedMutex(),
+    events: createMailboxEvents({ logger }),
   }
   const messages = createMessageRepository(ctx)
   const resolveRecipient = createRecipientResolver(ctx)
@@ -102,6 +106,7 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     mailboxes: createMailboxRepository(ctx, moveAllMessages(messages)),
     messages,
     audit: createAuditRepository(ctx),
+    events: ctx.events,
     migrationsApplied: opened.applied,
     resolveRecipient,
     reconcile,

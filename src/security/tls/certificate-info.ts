@@ -66,11 +66,7 @@ export async function inspectCertificatePair(pair: CertificatePair, from: PairSo
 }
 
 /** OpenSSL prints one RDN per line ("CN=a\nO=b"); show them as "CN=a, O=b". */
-const distinguishedName = (text: string) =>
-  text
-    .split('\n')
-    .filter(Boolean)
-    .join(', ')
+const distinguishedName = (text: string) => text.split('\n').filter(Boolean).join(', ')
 
 /** "DNS:a.example, IP Address:127.0.0.1" → ['a.example', '127.0.0.1'] (IPv6 compressed: '::1'). */
 function subjectAltNames(text: string | undefined): string[] {

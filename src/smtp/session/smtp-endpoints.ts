@@ -1,7 +1,7 @@
 // The SMTP listeners for the configuration (issue part 2): MX on 25 and submission on 587 in
 // plaintext with STARTTLS (RFC 3207, RFC 6409), submission on 465 over implicit TLS (RFC 8314).
 // Given the inbound pipeline, so tests can run the real endpoints with a pipeline of their own.
-import { createLoginThrottle, type LoginThrottle } from '../../auth/login-throttle.ts'
+import type { LoginThrottle } from '../../auth/login-throttle.ts'
 import type { ProtocolEndpoint } from '../../core/protocols.ts'
 import type { ServerDeps } from '../../core/server-deps.ts'
 import type { InboundPipeline, SmtpPort } from '../inbound/inbound-types.ts'
@@ -23,9 +23,8 @@ export function smtpEndpoints(
   options: SmtpEndpointOptions = {},
 ): ProtocolEndpoint[] {
   const { config } = deps
-  const throttle =
-    options.throttle ??
-    createLoginThrottle({ clock: deps.clock, failuresBeforeThrottle: config.limits.authFailuresBeforeThrottle })
+  // One throttle for every protocol (ServerDeps), so guessing over IMAP counts against SMTP too.
+  const throttle = options.throttle ?? deps.loginThrottle
   const metrics = createSmtpMetrics(deps.metrics)
   const listeners: {
     name: string

@@ -33,7 +33,9 @@ export function embeddedMigrations(
   return source.entries.map(entry => {
     const text = sqlByTag[entry.tag]
     if (text === undefined) {
-      throw new Error(`migration ${entry.tag} is in src/storage/db/migrations/meta/_journal.json but not imported in migrations.ts`)
+      throw new Error(
+        `migration ${entry.tag} is in src/storage/db/migrations/meta/_journal.json but not imported in migrations.ts`,
+      )
     }
     return { tag: entry.tag, when: entry.when, sql: text }
   })

@@ -3,7 +3,9 @@
 //   1. write tmp/<unique>, set its mtime to the internal date, fsync the file;
 //   2. rename it to cur/<unique>,S=<size>:2,<flags>;
 //   3. fsync cur/ so the rename is on disk;
-// and only then does the caller commit the index row and answer 250/OK.
+// and only then does the caller commit the index row and answer 250/OK. The message repository
+// does steps 2–3 itself for deliveries, so that concurrent ones share the cur/ fsync
+// (repositories/delivery-committer.ts).
 //
 // Why cur/ and not new/: new/ means "not yet seen by any client". We index the file in the same
 // operation, so every IMAP/POP3 client learns about it through the index (and \Recent is session
@@ -12,7 +14,7 @@
 //
 // The mtime is the IMAP internal date, as Dovecot keeps it, so reconcile (and other tools)
 // recover it from the file.
-import { open, rename, unlink } from 'node:fs/promises'
+import { open, rename, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { formatMaildirName } from './flags.ts'
 import { syncDirectory } from './sync-directory.ts'
@@ -42,6 +44,7 @@ export async function writeTmpFile(
   internalDate: number,
 ): Promise<TmpFile> {
   const path = join(dir, 'tmp', name)
+  if (content instanceof Uint8Array) return writeWholeTmpFile(path, name, content, internalDate)
   const handle = await open(path, 'wx', 0o600)
   let size = 0
   try {
@@ -60,6 +63,25 @@ export async function writeTmpFile(
   }
   await handle.close()
   return { name, path, size }
+}
+
+/**
+ * A message already in memory: Bun runs open, write, fsync and close of `writeFile(…, { flush })` as
+ * one task on its small file-system thread pool (about one thread per core, shared by every file
+ * operation), where the handle-based path takes four trips. The mtime is set afterwards: the file
+ * is not in cur/ yet, and the internal date it carries is durable in the index row anyway.
+ */
+async function writeWholeTmpFile(path: string, name: string, content: Uint8Array, internalDate: number) {
+  try {
+    await writeFile(path, content, { flag: 'wx', mode: 0o600, flush: true })
+    const when = new Date(internalDate)
+    await utimes(path, when, when)
+  } catch (e) {
+    // EEXIST: the name belongs to another file ('wx'), which is not ours to remove.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') await unlink(path).catch(() => {})
+    throw e
+  }
+  return { name, path, size: content.length }
 }
 
 async function writeAll(handle: Awaited<ReturnType<typeof open>>, bytes: Uint8Array): Promise<number> {

@@ -1,7 +1,7 @@
 // Accounts: one Maildir and a set of mailboxes each. Creating an account creates INBOX and the
 // RFC 6154 special-use mailboxes (Sent, Drafts, Trash, Junk, Archive) with their folders.
 import { rm } from 'node:fs/promises'
-import { and, asc, count, eq, gt, sum } from 'drizzle-orm'
+import { and, asc, count, eq, gt, sql, sum } from 'drizzle-orm'
 import { parseAddress, parseDomain, tryParseAddress } from '../../core/address.ts'
 import { hashPassword, isSupportedPasswordHash, needsRehash, verifyPassword } from '../../auth/passwords.ts'
 import { accounts, aliases, domains, mailboxes, messages } from '../db/schema.ts'
@@ -96,11 +96,23 @@ export function createAccountRepository(ctx: RepositoryContext): AccountReposito
   // account exists (no user enumeration by timing).
   let dummyHash: Promise<string> | undefined
 
+  // Prepared once: SMTP looks accounts up for every recipient (quota, trap mode).
+  const byId = db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.id, sql.placeholder('id')))
+    .prepare()
+  const byEmail = db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.email, sql.placeholder('email')))
+    .prepare()
+
   const findRow = (ref: AccountRef): AccountRow | undefined => {
-    if (typeof ref === 'number') return db.select().from(accounts).where(eq(accounts.id, ref)).get()
+    if (typeof ref === 'number') return byId.get({ id: ref })
     const parsed = tryParseAddress(ref)
     if (!parsed) return undefined
-    return db.select().from(accounts).where(eq(accounts.email, parsed.address)).get()
+    return byEmail.get({ email: parsed.address })
   }
 
   const mustFind = (ref: AccountRef): AccountRow => {

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { MailDb } from '../db/open-database.ts'
 import type { KeyedMutex } from '../keyed-mutex.ts'
+import type { MailboxEvents } from '../mailbox-events.ts'
 import { accountMaildirPath, folderPath } from '../maildir/maildir-path.ts'
 import type { UniqueNameGenerator } from '../maildir/unique-name.ts'
 
@@ -16,6 +17,8 @@ export interface RepositoryContext {
   names: UniqueNameGenerator
   /** Per-mailbox serialisation of file renames/unlinks (see keyed-mutex.ts). */
   locks: KeyedMutex
+  /** Emitted after each committed mailbox change (append, expunge, flags, rename, delete). */
+  events: MailboxEvents
 }
 
 /** The Maildir directory of an account, from its stored (normalised) address. */

@@ -37,6 +37,14 @@ export interface MailboxStatus {
   highestModseq: number
 }
 
+/** What SELECT needs beyond status() (RFC 9051 §6.3.2 FLAGS, RFC 3501 §6.3.1 UNSEEN). */
+export interface MailboxFlagSummary {
+  /** Keywords set on at least one message, in first-seen spelling. */
+  keywords: string[]
+  /** Lowest UID without \Seen, or null when every message is seen. */
+  firstUnseenUid: number | null
+}
+
 export interface CreateMailboxOptions {
   specialUse?: string | null
   subscribed?: boolean
@@ -54,6 +62,7 @@ export interface MailboxRepository {
   delete(accountId: number, name: string): Promise<void>
   setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<MailboxRecord>
   status(mailboxId: number): Promise<MailboxStatus>
+  flagSummary(mailboxId: number): Promise<MailboxFlagSummary>
 }
 
 export const toMailboxRecord = (row: MailboxRow): MailboxRecord => ({
@@ -217,6 +226,15 @@ export function createMailboxRepository(ctx: RepositoryContext, moveAll: MoveAll
           }
           throw e
         }
+        for (const step of plan) {
+          ctx.events.emit({
+            mailboxId: step.row.id,
+            kind: 'rename',
+            uids: [],
+            modseq: step.row.highestModseq,
+            name: step.name,
+          })
+        }
         const renamed = db.select().from(mailboxes).where(eq(mailboxes.id, from.id)).get()
         if (!renamed) throw unknownMailbox(to)
         return toMailboxRecord(renamed)
@@ -243,6 +261,7 @@ export function createMailboxRepository(ctx: RepositoryContext, moveAll: MoveAll
         })
         await syncDirectory(accountDir)
         db.delete(mailboxes).where(eq(mailboxes.id, row.id)).run()
+        ctx.events.emit({ mailboxId: row.id, kind: 'delete', uids: [], modseq: row.highestModseq })
         await rm(trash, { recursive: true, force: true })
       })
     },
@@ -275,6 +294,25 @@ export function createMailboxRepository(ctx: RepositoryContext, moveAll: MoveAll
         uidNext: box.uidNext,
         uidValidity: box.uidValidity,
         highestModseq: box.highestModseq,
+      }
+    },
+
+    async flagSummary(mailboxId) {
+      const keywords = db
+        .all<{ value: string }>(
+          sql`select distinct j.value as value from ${messages}, json_each(${messages.keywords}) j where ${messages.mailboxId} = ${mailboxId}`,
+        )
+        .map(r => r.value)
+        .filter(k => typeof k === 'string')
+      const unseen = db
+        .select({ uid: sql<number | null>`min(${messages.uid})` })
+        .from(messages)
+        .where(and(eq(messages.mailboxId, mailboxId), sql`(${messages.flags} & 1) = 0`))
+        .get()
+      const seen = new Set<string>()
+      return {
+        keywords: keywords.filter(k => !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase())),
+        firstUnseenUid: unseen?.uid ?? null,
       }
     },
   }

@@ -14,10 +14,11 @@ import { basename, join } from 'node:path'
 import type { BunFile } from 'bun'
 import { and, asc, eq, gt, sql, sum } from 'drizzle-orm'
 import { isMailError, type MailError, temporaryError } from '../../core/errors.ts'
-import { accounts, expunges, mailboxes, messages } from '../db/schema.ts'
+import { expunges, mailboxes, messages } from '../db/schema.ts'
 import { headerBlock, parseEnvelope, type StoredEnvelope } from '../envelope/parse-envelope.ts'
 import { normalizeKeywords } from '../flag-list.ts'
-import { type MessageContent, publishTmpFile, writeTmpFile } from '../maildir/deliver.ts'
+import type { MailboxEventKind } from '../mailbox-events.ts'
+import { type MessageContent, writeTmpFile } from '../maildir/deliver.ts'
 import { ALL_FLAG_BITS, flagsToBits, formatMaildirName, parseMaildirName, type SystemFlag } from '../maildir/flags.ts'
 import { locateByBase } from '../maildir/locate-file.ts'
 import { ensureMaildirFolder } from '../maildir/maildir-folder.ts'
@@ -28,7 +29,9 @@ import { withSize } from '../maildir/unique-name.ts'
 import { normalizeMailboxName } from '../mailbox-name.ts'
 import { overQuota, unknownMailbox, unknownTargetMailbox } from '../storage-errors.ts'
 import { mailboxDirFor, mailboxLockKey, type RepositoryContext } from './context.ts'
-import { findMailbox, type MailboxRow } from './mailbox-rows.ts'
+import { createDeliveryCommitter } from './delivery-committer.ts'
+import { createMailboxLookups } from './mailbox-lookups.ts'
+import type { MailboxRow } from './mailbox-rows.ts'
 import {
   deleteMessages,
   insertMessages,
@@ -135,6 +138,12 @@ export interface MessageRepository {
   /** The message file, or null when the message or its file is gone. */
   open(mailboxId: number, uid: number): Promise<OpenedMessage | null>
   readBytes(mailboxId: number, uid: number): Promise<Uint8Array | null>
+  /**
+   * The current files of many messages from one index read (POP3 streams whole maildrops; open()
+   * per message costs several queries). Existence is not checked: when reading one fails, the
+   * caller asks open(), which finds a file renamed meanwhile.
+   */
+  files(mailboxId: number, uids?: readonly UidRange[]): Promise<Map<number, BunFile>>
   /** UIDs expunged with a MODSEQ above `modseq` (RFC 7162 §3.2.10 VANISHED (EARLIER)). */
   expungedSince(mailboxId: number, modseq: number): Promise<number[]>
   setBodyStructure(mailboxId: number, uid: number, json: string): Promise<void>
@@ -151,13 +160,44 @@ const ALL_UIDS: readonly UidRange[] = [{ from: 1, to: Number.MAX_SAFE_INTEGER }]
 
 export function createMessageRepository(ctx: RepositoryContext): MessageRepository {
   const { db } = ctx
+  const committer = createDeliveryCommitter({ db, sqlite: ctx.sqlite, logger: ctx.logger })
+  const lookups = createMailboxLookups(db)
+  /** Folders known to hold cur/ new/ tmp/, so deliveries do not stat them every time. */
+  const completeFolders = new Set<string>()
+
+  /**
+   * Run a file operation in a mailbox's folder, creating the folder first if needed. If it fails
+   * with ENOENT after the folder was taken for complete, the folder may have been removed since:
+   * create it again and retry once.
+   */
+  const inFolder = async <T>(loc: MailboxLocation, operation: () => Promise<T>): Promise<T> => {
+    const ensure = async () => {
+      if (completeFolders.has(loc.dir)) return
+      await ensureMaildirFolder(loc.dir, { subfolder: loc.box.folder !== '' })
+      completeFolders.add(loc.dir)
+    }
+    await ensure()
+    try {
+      return await operation()
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !completeFolders.delete(loc.dir)) throw e
+      await ensure()
+      return operation()
+    }
+  }
+
+  /** Tell sessions about a committed change (mailbox-events.ts); call only after the commit. */
+  const notify = (mailboxId: number, kind: MailboxEventKind, uids: readonly number[], modseq?: number) => {
+    if (uids.length === 0) return
+    const current =
+      modseq ??
+      db.select({ modseq: mailboxes.highestModseq }).from(mailboxes).where(eq(mailboxes.id, mailboxId)).get()?.modseq ??
+      0
+    ctx.events.emit({ mailboxId, kind, uids, modseq: current })
+  }
 
   const locationOf = (box: MailboxRow): MailboxLocation => {
-    const account = db
-      .select({ email: accounts.email, quotaBytes: accounts.quotaBytes })
-      .from(accounts)
-      .where(eq(accounts.id, box.accountId))
-      .get()
+    const account = lookups.owner(box.accountId)
     if (!account) throw unknownMailbox(box.name)
     return {
       box,
@@ -168,7 +208,7 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
   }
 
   const locateById = (mailboxId: number, missing = unknownMailbox): MailboxLocation => {
-    const box = db.select().from(mailboxes).where(eq(mailboxes.id, mailboxId)).get()
+    const box = lookups.byId(mailboxId)
     if (!box) throw missing(mailboxId)
     return locationOf(box)
   }
@@ -176,12 +216,8 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
   const locateTarget = (accountId: number, mailbox: string | number): MailboxLocation => {
     const box =
       typeof mailbox === 'number'
-        ? db
-            .select()
-            .from(mailboxes)
-            .where(and(eq(mailboxes.id, mailbox), eq(mailboxes.accountId, accountId)))
-            .get()
-        : findMailbox(db, accountId, normalizeMailboxName(mailbox))
+        ? lookups.byIdOfAccount(mailbox, accountId)
+        : lookups.byName(accountId, normalizeMailboxName(mailbox))
     if (!box) throw unknownTargetMailbox(mailbox)
     return locationOf(box)
   }
@@ -209,13 +245,6 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       ctx.logger.warn('could not parse message headers; envelope left empty', { path, error: e })
       return null
     }
-  }
-
-  /** Commit new rows for files already in cur/ (callers unlink their files when this throws). */
-  const commitNew = (loc: MailboxLocation, items: readonly NewMessage[]) => {
-    const inserted = db.transaction(tx => insertMessages(tx, loc.box.id, items), { behavior: 'immediate' })
-    if (!inserted) throw unknownTargetMailbox(loc.box.name)
-    return inserted
   }
 
   const storeFailure = (e: unknown): unknown =>
@@ -306,6 +335,18 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
           { behavior: 'immediate' },
         )
         if (!inserted) throw unknownTargetMailbox(to.box.name)
+        notify(
+          toId,
+          'append',
+          inserted.map(r => r.uid),
+          inserted[0]?.modseq,
+        )
+        if (mode === 'move')
+          notify(
+            fromId,
+            'expunge',
+            placed.map(p => p.row.uid),
+          )
         const pairs: Array<[number, number]> = placed.map((p, i) => [p.row.uid, inserted[i]?.uid ?? 0])
         return { uidValidity: inserted[0]?.uidValidity ?? to.box.uidValidity, pairs }
       } catch (e) {
@@ -322,25 +363,29 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       const keywords = normalizeKeywords(input.keywords ?? [])
       const internalDate = input.internalDate ?? ctx.clock.now()
       if (input.content instanceof Uint8Array) checkQuota(loc, input.content.length)
-      await ensureMaildirFolder(loc.dir, { subfolder: loc.box.folder !== '' })
       const unique = ctx.names.next()
-      const tmp = await writeTmpFile(loc.dir, unique, input.content, internalDate)
+      const tmp = await inFolder(loc, () => writeTmpFile(loc.dir, unique, input.content, internalDate))
       let published: string | null = null
       try {
         if (!(input.content instanceof Uint8Array)) checkQuota(loc, tmp.size)
-        const file = await publishTmpFile(loc.dir, tmp, formatMaildirName(withSize(unique, tmp.size), flags))
-        published = file.path
-        const envelope = await envelopeOf(input.content, file.path)
-        const [row] = commitNew(loc, [
-          { fileName: file.fileName, size: tmp.size, internalDate, flags, keywords, envelope },
-        ])
-        if (!row) throw new Error('index commit returned no row')
+        const fileName = formatMaildirName(withSize(unique, tmp.size), flags)
+        const path = join(loc.dir, 'cur', fileName)
+        await inFolder(loc, () => rename(tmp.path, path))
+        published = path
+        const envelope = await envelopeOf(input.content, path)
+        // cur/ fsync, index row and WAL fsync, shared with concurrent deliveries (delivery-committer.ts).
+        const row = await committer.commit({
+          mailboxId: loc.box.id,
+          folderDir: loc.dir,
+          message: { fileName, size: tmp.size, internalDate, flags, keywords, envelope },
+        })
+        notify(loc.box.id, 'append', [row.uid], row.modseq)
         return {
           mailboxId: loc.box.id,
           uid: row.uid,
           modseq: row.modseq,
           uidValidity: row.uidValidity,
-          path: file.path,
+          path,
           size: tmp.size,
         }
       } catch (e) {
@@ -362,41 +407,73 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       })
       const first = prepared[0]
       if (!first) return outcomes
-      // Written once into the first target's tmp/, then linked into every target's cur/.
-      await ensureMaildirFolder(first.loc.dir, { subfolder: first.loc.box.folder !== '' })
-      const tmp = await writeTmpFile(first.loc.dir, ctx.names.next(), input.content, internalDate)
+      // Written (and fsynced) once into the first target's tmp/, then placed into every target's
+      // cur/: moved there when there is one target, hard-linked into each otherwise. The new entries
+      // of all targets are made durable and indexed together (delivery-committer.ts).
+      const tmp = await inFolder(first.loc, () =>
+        writeTmpFile(first.loc.dir, ctx.names.next(), input.content, internalDate),
+      )
+      const move = prepared.length === 1
+      let tmpGone = false
+      const removeTmp = async () => {
+        if (tmpGone) return
+        tmpGone = true
+        await unlink(tmp.path).catch(() => {})
+      }
+      let tmpRemoved: Promise<void> = Promise.resolve()
       try {
         const envelope = await envelopeOf(input.content, tmp.path)
-        for (const { target, loc, index } of prepared) {
-          let path: string | null = null
-          try {
-            checkQuota(loc, tmp.size)
-            await ensureMaildirFolder(loc.dir, { subfolder: loc.box.folder !== '' })
-            const flags = flagsToBits(target.flags ?? []) & ALL_FLAG_BITS
-            const keywords = normalizeKeywords(target.keywords ?? [])
-            const fileName = formatMaildirName(withSize(ctx.names.next(), tmp.size), flags)
-            path = join(loc.dir, 'cur', fileName)
-            await linkOrCopy(tmp.path, path)
-            await syncDirectory(join(loc.dir, 'cur'))
-            const [row] = commitNew(loc, [{ fileName, size: tmp.size, internalDate, flags, keywords, envelope }])
-            if (!row) throw new Error('index commit returned no row')
-            outcomes[index] = {
-              ok: true,
-              accountId: target.accountId,
-              mailboxId: loc.box.id,
-              uid: row.uid,
-              modseq: row.modseq,
-              uidValidity: row.uidValidity,
-              path,
-              size: tmp.size,
+        const placed = await Promise.all(
+          prepared.map(async ({ target, loc, index }) => {
+            let path: string | null = null
+            try {
+              checkQuota(loc, tmp.size)
+              const flags = flagsToBits(target.flags ?? []) & ALL_FLAG_BITS
+              const keywords = normalizeKeywords(target.keywords ?? [])
+              const fileName = formatMaildirName(withSize(ctx.names.next(), tmp.size), flags)
+              const placeAt = join(loc.dir, 'cur', fileName)
+              path = placeAt
+              if (move) {
+                await inFolder(loc, () => rename(tmp.path, placeAt))
+                tmpGone = true
+              } else await inFolder(loc, () => linkOrCopy(tmp.path, placeAt))
+              const message: NewMessage = { fileName, size: tmp.size, internalDate, flags, keywords, envelope }
+              return { target, loc, index, path: placeAt, message }
+            } catch (e) {
+              if (path !== null) await unlink(path).catch(() => {})
+              outcomes[index] = { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
+              return null
             }
-          } catch (e) {
-            if (path !== null) await unlink(path).catch(() => {})
-            outcomes[index] = { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
-          }
-        }
+          }),
+        )
+        // Every link is in place: the tmp/ name can go while they are made durable (a crash in
+        // between loses only a message nobody was told about).
+        tmpRemoved = removeTmp()
+        await Promise.all(
+          placed.map(async p => {
+            if (p === null) return
+            try {
+              const row = await committer.commit({ mailboxId: p.loc.box.id, folderDir: p.loc.dir, message: p.message })
+              notify(p.loc.box.id, 'append', [row.uid], row.modseq)
+              outcomes[p.index] = {
+                ok: true,
+                accountId: p.target.accountId,
+                mailboxId: p.loc.box.id,
+                uid: row.uid,
+                modseq: row.modseq,
+                uidValidity: row.uidValidity,
+                path: p.path,
+                size: tmp.size,
+              }
+            } catch (e) {
+              await unlink(p.path).catch(() => {})
+              outcomes[p.index] = { ok: false, accountId: p.target.accountId, error: storeFailure(e) as MailError }
+            }
+          }),
+        )
       } finally {
-        await unlink(tmp.path).catch(() => {})
+        await tmpRemoved
+        await removeTmp()
       }
       return outcomes
     },
@@ -473,10 +550,14 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
             },
             { behavior: 'immediate' },
           )
-          return {
-            changed: changed.filter((r): r is MessageRow => r !== undefined).map(toMessageRecord),
-            modified,
-          }
+          const records = changed.filter((r): r is MessageRow => r !== undefined).map(toMessageRecord)
+          notify(
+            mailboxId,
+            'flags',
+            records.map(r => r.uid),
+            records[0]?.modseq,
+          )
+          return { changed: records, modified }
         } catch (e) {
           for (const plan of renamed) await renameForFlags(loc.dir, plan.fileName, plan.row.flags).catch(() => null)
           throw storeFailure(e)
@@ -495,6 +576,11 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
         }
         await syncDirectory(join(loc.dir, 'cur'))
         db.transaction(tx => deleteMessages(tx, mailboxId, rows), { behavior: 'immediate' })
+        notify(
+          mailboxId,
+          'expunge',
+          rows.map(r => r.uid),
+        )
         return rows.map(r => r.uid)
       })
     },
@@ -519,6 +605,15 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       } catch {
         return null
       }
+    },
+
+    async files(mailboxId, ranges) {
+      const loc = locateById(mailboxId)
+      const out = new Map<number, BunFile>()
+      for (const row of selectMessageRows(db, mailboxId, ranges)) {
+        out.set(row.uid, Bun.file(join(loc.dir, 'cur', row.maildirFile)))
+      }
+      return out
     },
 
     async expungedSince(mailboxId, modseq) {

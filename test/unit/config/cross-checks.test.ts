@@ -108,7 +108,9 @@ describe('warnings', () => {
     )
     expect(configWarnings({ ...production, hostname: 'mailhost' })[0]).toContain('not fully qualified')
     expect(configWarnings({ ...production, smtp: { ...production.smtp, trap: true } })[0]).toStartWith('smtp.trap')
-    expect(configWarnings({ ...profileDefaults('dev'), smtp: { ...profileDefaults('dev').smtp, trap: true } })).toEqual([])
+    expect(configWarnings({ ...profileDefaults('dev'), smtp: { ...profileDefaults('dev').smtp, trap: true } })).toEqual(
+      [],
+    )
   })
 })
 

@@ -1,5 +1,6 @@
 // Test fixture for the inbound pipeline: real storage in a temp dir, a memory (or fake-server)
 // resolver, a manual clock, a real metrics registry and the dev profile's config.
+import { createLoginThrottle } from '../../../src/auth/login-throttle.ts'
 import { manualClock } from '../../../src/core/clock.ts'
 import { silentLogger } from '../../../src/core/logger.ts'
 import type { ServerDeps } from '../../../src/core/server-deps.ts'
@@ -58,6 +59,7 @@ export async function inboundFixture(
     certificates: null as unknown as CertificateStore,
     resolver,
     metrics,
+    loginThrottle: createLoginThrottle({ clock: manualClock(0), failuresBeforeThrottle: 5 }),
   }
   return {
     fx,

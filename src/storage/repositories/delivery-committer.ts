@@ -1,0 +1,240 @@
+// Group commit for new messages (DESIGN.md "Write path"). Before a client hears 250/OK, its file's
+// entry in cur/ and its index row must be durable. Done one message at a time, that costs a cur/
+// fsync and a WAL fsync per message, and SQLite's WAL fsync runs inside COMMIT, on the event loop.
+// Deliveries that arrive together share that work instead:
+//
+//   1. each distinct cur/ directory of the batch is fsynced once (the entries of all its new files);
+//   2. one IMMEDIATE transaction indexes every file of the batch (UIDs and one MODSEQ per mailbox);
+//   3. an fdatasync of the -wal file, on the thread pool, makes that transaction durable;
+//   only then is each caller answered. Deliveries arriving meanwhile form the next batch, so batches
+//   grow with the load and a lone delivery waits for nobody. Step 3 of one batch overlaps step 1 of
+//   the next, and WAL syncs requested while one runs share the next one (coalesced-sync.ts).
+//
+// Step 3 stands in for SQLite's commit-time sync. The batch's transaction runs with
+// `synchronous = NORMAL` — in WAL mode COMMIT then write(2)s the frames without syncing — and the
+// connection returns to its configured level (FULL) right after. Syncing the -wal file after COMMIT
+// persists exactly what FULL would have synced inside COMMIT (every frame up to and including the
+// commit frame; fdatasync covers the file size, as SQLite's own WAL sync does), and the first sync
+// also syncs the directory holding the -wal file, as SQLite does for a new WAL. So when a caller is
+// answered its row is as durable as under FULL; only the waiting moved off the event loop.
+// Checkpoints keep syncing the WAL before and the database after copying (SQLite does so under
+// NORMAL too), and a WAL is only restarted once everything in it is in the synced database file.
+// Every other write on the connection keeps FULL.
+//
+// One difference remains, for this process only: code on the same connection can read a batch's
+// rows during step 3 (another process cannot tell). Callers are answered and mailbox events emitted
+// only after step 3, so nobody is told about a row before it is durable.
+import type { Database } from 'bun:sqlite'
+import { dirname, join } from 'node:path'
+import type { Logger } from '../../core/logger.ts'
+import type { MailDb } from '../db/open-database.ts'
+import { coalescedSync } from '../maildir/coalesced-sync.ts'
+import { syncDirectory } from '../maildir/sync-directory.ts'
+import { unknownTargetMailbox } from '../storage-errors.ts'
+import { syncPath } from '../sync-path.ts'
+import { createMessageRowInserter } from './message-row-inserter.ts'
+import { deleteMessages, type InsertedMessage, type NewMessage } from './message-rows.ts'
+
+export interface PendingDelivery {
+  mailboxId: number
+  /** The folder directory (holding cur/) the file was renamed or linked into, not yet synced. */
+  folderDir: string
+  message: NewMessage
+}
+
+export interface DeliveryCommitter {
+  /**
+   * Make the file's cur/ entry durable, index it, make the index durable; resolves with its UID and
+   * MODSEQ. Rejects when any step fails (the caller removes its file and reports a temporary error).
+   */
+  commit(delivery: PendingDelivery): Promise<InsertedMessage>
+}
+
+export interface DeliveryCommitterDeps {
+  db: MailDb
+  sqlite: Database
+  logger: Logger
+}
+
+interface Waiting {
+  delivery: PendingDelivery
+  resolve(row: InsertedMessage): void
+  reject(error: unknown): void
+}
+
+interface Indexed {
+  entry: Waiting
+  row: InsertedMessage
+}
+
+/** Rows per transaction: bounds how long one batch holds the event loop. */
+const MAX_BATCH = 256
+const SQLITE_FULL = 2
+
+export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCommitter {
+  const { db, sqlite, logger } = deps
+  const journal = sqlite.query<{ journal_mode: string }, []>('PRAGMA journal_mode').get()?.journal_mode
+  const level = sqlite.query<{ synchronous: number }, []>('PRAGMA synchronous').get()?.synchronous ?? SQLITE_FULL
+  // Only a WAL database at FULL (or EXTRA) is synced by hand; anything else commits as configured.
+  const byHand = journal === 'wal' && level >= SQLITE_FULL && sqlite.filename !== '' && sqlite.filename !== ':memory:'
+  const walPath = `${sqlite.filename}-wal`
+  const toNormal = sqlite.query('PRAGMA synchronous = NORMAL')
+  const toConfigured = sqlite.query(`PRAGMA synchronous = ${level}`)
+  const inserter = createMessageRowInserter(db)
+  const rowId = sqlite.query<{ id: number }, [number, number]>(
+    'SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?',
+  )
+  let walDirectorySynced = false
+  const queue: Waiting[] = []
+  let flushing = false
+
+  const syncWal = coalescedSync(async () => {
+    await syncPath(walPath, 'fdatasync')
+    if (!walDirectorySynced) {
+      await syncDirectory(dirname(walPath))
+      walDirectorySynced = true
+    }
+  })
+
+  /** Step 2: one transaction for the batch; undefined rows are mailboxes that no longer exist. */
+  const insertBatch = (entries: readonly Waiting[]): Array<InsertedMessage | undefined> => {
+    const byMailbox = new Map<number, number[]>()
+    entries.forEach((entry, i) => {
+      const list = byMailbox.get(entry.delivery.mailboxId)
+      if (list) list.push(i)
+      else byMailbox.set(entry.delivery.mailboxId, [i])
+    })
+    const transaction = sqlite.transaction(() => {
+      const rows = new Array<InsertedMessage | undefined>(entries.length)
+      for (const [mailboxId, indexes] of byMailbox) {
+        const inserted = inserter.insert(
+          mailboxId,
+          indexes.map(i => (entries[i] as Waiting).delivery.message),
+        )
+        if (inserted) indexes.forEach((i, k) => (rows[i] = inserted[k]))
+      }
+      return rows
+    })
+    if (!byHand) return transaction.immediate()
+    toNormal.run()
+    try {
+      return transaction.immediate()
+    } finally {
+      toConfigured.run()
+    }
+  }
+
+  /**
+   * Step 2. A failed transaction fails the whole batch: what makes it fail (SQLITE_BUSY after
+   * busy_timeout, a full disk, an I/O error) is not about one message, and retrying entry by entry
+   * would hold the event loop for one busy_timeout per entry.
+   */
+  const indexBatch = (entries: readonly Waiting[]): Indexed[] => {
+    let rows: Array<InsertedMessage | undefined>
+    try {
+      rows = insertBatch(entries)
+    } catch (e) {
+      for (const entry of entries) entry.reject(e)
+      return []
+    }
+    const indexed: Indexed[] = []
+    entries.forEach((entry, i) => {
+      const row = rows[i]
+      if (row) indexed.push({ entry, row })
+      else entry.reject(unknownTargetMailbox(entry.delivery.mailboxId))
+    })
+    return indexed
+  }
+
+  /** Step 3, then answer the callers. */
+  const makeDurable = async (indexed: readonly Indexed[]): Promise<void> => {
+    if (byHand) {
+      try {
+        await syncWal()
+      } catch (e) {
+        // Not known to be durable: take the rows back so the index never names files the callers
+        // are about to remove, then fail every delivery of the batch.
+        logger.error('sync of the SQLite WAL failed; deliveries refused', { error: e })
+        forgetRows(indexed)
+        for (const { entry } of indexed) entry.reject(e)
+        return
+      }
+    }
+    for (const { entry, row } of indexed) entry.resolve(row)
+  }
+
+  const forgetRows = (indexed: readonly Indexed[]) => {
+    try {
+      sqlite
+        .transaction(() => {
+          for (const { entry, row } of indexed) {
+            const found = rowId.get(entry.delivery.mailboxId, row.uid)
+            if (found) deleteMessages(db, entry.delivery.mailboxId, [{ id: found.id, uid: row.uid }])
+          }
+        })
+        .immediate()
+    } catch (e) {
+      // Reconcile drops rows whose file is gone at the next start.
+      logger.error('could not remove index rows of a failed batch', { error: e })
+    }
+  }
+
+  /** Step 1: one fsync per distinct cur/; entries whose directory failed are refused. */
+  const syncDirectories = async (batch: readonly Waiting[]): Promise<Waiting[]> => {
+    const curOf = (entry: Waiting) => join(entry.delivery.folderDir, 'cur')
+    const pending = new Map<string, Promise<unknown>>()
+    for (const entry of batch) {
+      const cur = curOf(entry)
+      if (!pending.has(cur))
+        pending.set(
+          cur,
+          syncDirectory(cur).then(
+            () => null,
+            (e: unknown) => e ?? new Error(`fsync of ${cur} failed`),
+          ),
+        )
+    }
+    const failures = new Map<string, unknown>()
+    for (const [cur, done] of pending) {
+      const error = await done
+      if (error !== null) failures.set(cur, error)
+    }
+    const ready: Waiting[] = []
+    for (const entry of batch) {
+      const error = failures.get(curOf(entry))
+      if (error === undefined) ready.push(entry)
+      else entry.reject(error)
+    }
+    return ready
+  }
+
+  const drain = async () => {
+    flushing = true
+    try {
+      // Deliveries started in the same tick (several recipients of one message) join the first batch.
+      await null
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_BATCH)
+        try {
+          const indexed = indexBatch(await syncDirectories(batch))
+          // Not awaited: the next batch's directories are synced while this WAL sync runs.
+          if (indexed.length > 0) void makeDurable(indexed)
+        } catch (e) {
+          // Every step settles its entries itself; this guard only keeps a bug from hanging callers.
+          for (const entry of batch) entry.reject(e)
+        }
+      }
+    } finally {
+      flushing = false
+    }
+  }
+
+  return {
+    commit(delivery) {
+      return new Promise<InsertedMessage>((resolve, reject) => {
+        queue.push({ delivery, resolve, reject })
+        if (!flushing) void drain()
+      })
+    },
+  }
+}

@@ -1,0 +1,160 @@
+// Group commit of new messages (src/storage/repositories/delivery-committer.ts) and the coalesced
+// sync it uses for the WAL: batches share one transaction (one MODSEQ per mailbox), a batch in
+// flight does not take latecomers, failures stay with their entries, the connection returns to
+// synchronous = FULL, and what was acknowledged survives closing and reopening the storage.
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import type { Database } from 'bun:sqlite'
+import { readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { silentLogger } from '../../../src/core/logger.ts'
+import type { AccountRecord, MailboxRecord, Storage } from '../../../src/storage/index.ts'
+import { coalescedSync } from '../../../src/storage/maildir/coalesced-sync.ts'
+import {
+  createDeliveryCommitter,
+  type DeliveryCommitter,
+  type PendingDelivery,
+} from '../../../src/storage/repositories/delivery-committer.ts'
+import { type Fixture, sampleMessage, storageFixture, testPasswordHash } from './storage-fixture.ts'
+
+let fx: Fixture
+let storage: Storage
+let sqlite: Database
+let ann: AccountRecord
+let inbox: MailboxRecord
+let committer: DeliveryCommitter
+
+beforeEach(async () => {
+  fx = await storageFixture()
+  storage = fx.storage
+  sqlite = storage.db.$client
+  await storage.domains.add('example.com')
+  ann = await storage.accounts.create({ email: 'ann@example.com', passwordHash: await testPasswordHash() })
+  inbox = (await storage.mailboxes.get(ann.id, 'INBOX')) as MailboxRecord
+  committer = createDeliveryCommitter({ db: storage.db, sqlite, logger: silentLogger })
+})
+afterEach(() => fx.cleanup())
+
+const annDir = () => join(fx.dir, 'maildir', 'example.com', 'ann')
+
+/** A file placed in INBOX's cur/ the way the message repository does before committing it. */
+let serial = 0
+function placed(mailboxId = inbox.id, folderDir = annDir()): PendingDelivery {
+  const fileName = `1700000000.M${++serial}P1.test,S=10:2,`
+  writeFileSync(join(folderDir, 'cur', fileName), 'x'.repeat(10))
+  return {
+    mailboxId,
+    folderDir,
+    message: { fileName, size: 10, internalDate: 1_700_000_000_000, flags: 0, keywords: [], envelope: null },
+  }
+}
+
+const synchronous = () => sqlite.query<{ synchronous: number }, []>('PRAGMA synchronous').get()?.synchronous
+
+describe('delivery committer', () => {
+  test('deliveries queued together share one transaction: consecutive UIDs, one MODSEQ', async () => {
+    const rows = await Promise.all(Array.from({ length: 8 }, () => committer.commit(placed())))
+    expect(rows.map(r => r.uid)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(new Set(rows.map(r => r.modseq)).size).toBe(1)
+    expect(rows.every(r => r.uidValidity === inbox.uidValidity)).toBe(true)
+    expect(await storage.messages.uids(inbox.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    // 1 = NORMAL only for the batch's own transaction; the connection is back to FULL (2).
+    expect(synchronous()).toBe(2)
+  })
+
+  test('a delivery arriving while a batch is in flight goes into the next batch', async () => {
+    const first = committer.commit(placed())
+    await Bun.sleep(0) // the first batch has started
+    const later = Promise.all([committer.commit(placed()), committer.commit(placed())])
+    const [a, [b, c]] = await Promise.all([first, later])
+    expect([a.uid, b.uid, c.uid]).toEqual([1, 2, 3])
+    expect(b.modseq).toBe(c.modseq)
+    expect(b.modseq > a.modseq).toBe(true)
+  })
+
+  test('a mailbox that no longer exists fails its entry only', async () => {
+    const sent = (await storage.mailboxes.get(ann.id, 'Sent')) as MailboxRecord
+    await storage.mailboxes.delete(ann.id, 'Sent')
+    const gone = placed(sent.id) // its row is gone; the file sits in a folder that still exists
+    const results = await Promise.allSettled([committer.commit(placed()), committer.commit(gone)])
+    expect(results[0]?.status).toBe('fulfilled')
+    expect(results[1]?.status).toBe('rejected')
+    if (results[1]?.status === 'rejected') expect(results[1].reason.codes.code).toBe('unknown_mailbox')
+    expect(await storage.messages.uids(inbox.id)).toEqual([1])
+  })
+
+  test('a cur/ that cannot be synced fails the deliveries into it, not the others', async () => {
+    const missing: PendingDelivery = { ...placed(), folderDir: join(fx.dir, 'no-such-folder') }
+    const results = await Promise.allSettled([committer.commit(placed()), committer.commit(missing)])
+    expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected'])
+    expect(await storage.messages.uids(inbox.id)).toEqual([1])
+  })
+
+  test('a failed transaction fails its whole batch and leaves no rows; the next batch works', async () => {
+    // Another connection holds the write lock past busy_timeout (lowered for the test).
+    sqlite.run('PRAGMA busy_timeout = 50')
+    const other = await fx.open()
+    const blocker = other.db.$client
+    blocker.run('BEGIN IMMEDIATE')
+    const failed = await Promise.allSettled([committer.commit(placed()), committer.commit(placed())])
+    blocker.run('ROLLBACK')
+    expect(failed.map(r => r.status)).toEqual(['rejected', 'rejected'])
+    expect(await storage.messages.uids(inbox.id)).toEqual([])
+    expect(synchronous()).toBe(2)
+    const ok = await committer.commit(placed())
+    expect(ok.uid).toBe(1)
+  })
+
+  test('acknowledged rows and files are there after the storage is closed and reopened', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        storage.messages.deliverToAccounts({ targets: [{ accountId: ann.id }], content: sampleMessage(`m${i}`) }),
+      ),
+    )
+    const uids = outcomes.map(([o]) => (o?.ok ? o.uid : -1)).sort((a, b) => a - b)
+    expect(uids).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
+    expect(readdirSync(join(annDir(), 'tmp'))).toEqual([])
+    storage.close()
+    const reopened = await fx.open()
+    expect(await reopened.messages.uids(inbox.id)).toEqual(uids)
+    for (const uid of uids) expect((await reopened.messages.readBytes(inbox.id, uid))?.length).toBeGreaterThan(0)
+    expect(await reopened.reconcile()).toMatchObject({ indexed: 0, dropped: 0 })
+  })
+})
+
+describe('coalescedSync', () => {
+  test('requests made during a run share the one run after it; none is answered by an earlier run', async () => {
+    const log: string[] = []
+    let runs = 0
+    let release: () => void = () => {}
+    const sync = coalescedSync(async () => {
+      const n = ++runs
+      log.push(`start ${n}`)
+      await new Promise<void>(resolve => {
+        release = resolve
+      })
+      log.push(`end ${n}`)
+    })
+    const first = sync().then(() => log.push('first done'))
+    const second = sync().then(() => log.push('second done'))
+    const third = sync().then(() => log.push('third done'))
+    await Bun.sleep(1)
+    release() // end of run 1: only `first` may complete; run 2 starts for the others
+    await first
+    await Bun.sleep(1)
+    release()
+    await Promise.all([second, third])
+    expect(runs).toBe(2)
+    expect(log).toEqual(['start 1', 'end 1', 'first done', 'start 2', 'end 2', 'second done', 'third done'])
+  })
+
+  test('a failed run rejects its requests; the next request runs again', async () => {
+    let runs = 0
+    const sync = coalescedSync(async () => {
+      runs++
+      if (runs === 1) throw new Error('EIO')
+    })
+    await expect(sync()).rejects.toThrow('EIO')
+    await sync()
+    expect(runs).toBe(2)
+  })
+})
