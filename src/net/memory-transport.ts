@@ -6,6 +6,7 @@ import { temporaryError, userError } from '../core/errors.ts'
 import { newId } from '../core/ids.ts'
 import { type Logger, silentLogger } from '../core/logger.ts'
 import type { CloseReason, Session, TlsInfo, Transport } from './transport.ts'
+import { concatBytes } from '../core/bytes.ts'
 
 export interface MemoryTransportOptions {
   id?: string
@@ -148,14 +149,14 @@ export class MemoryTransport implements Transport {
   }
 
   outputBytes(): Uint8Array {
-    return concat(this.written)
+    return concatBytes(this.written)
   }
 
   /** Output written since the previous call of takeOutput(). */
   takeOutput(): string {
     const fresh = this.written.slice(this.readCursor)
     this.readCursor = this.written.length
-    return decoder.decode(concat(fresh))
+    return decoder.decode(concatBytes(fresh))
   }
 
   /** Simulate a client that stops reading: later writes stay queued (queuedBytes > 0). */
@@ -214,16 +215,4 @@ export function createMemoryConnection<S extends Session>(
   const transport = new MemoryTransport(options)
   const session = transport.attach(factory)
   return { transport, session }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0
-  for (const p of parts) size += p.length
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }

@@ -11,6 +11,7 @@ import type { BodySection, FetchPartial } from '../protocol/fetch-attributes.ts'
 import { readHeaderFields, lineEndingOf } from './header-fields.ts'
 import type { MimePart } from './mime-tree.ts'
 import { decodeTransferEncoding, transferEncodingOf } from './transfer-decoding.ts'
+import { concatBytes } from '../../core/bytes.ts'
 
 const encoder = new TextEncoder()
 
@@ -80,26 +81,14 @@ export function selectHeaderFields(
   const wanted = new Set(names.map(n => n.toLowerCase()))
   const eol = encoder.encode(lineEndingOf(message, part.start, part.bodyStart))
   const chunks: Uint8Array[] = []
-  let length = 0
   for (const field of readHeaderFields(message, part.start, part.bodyStart)) {
     if (field.name === '' || wanted.has(field.name.toLowerCase()) === not) continue
     const chunk = message.subarray(field.start, field.end)
     chunks.push(chunk)
-    length += chunk.length
-    if (chunk[chunk.length - 1] !== 0x0a) {
-      chunks.push(eol)
-      length += eol.length
-    }
+    if (chunk[chunk.length - 1] !== 0x0a) chunks.push(eol)
   }
   chunks.push(eol)
-  length += eol.length
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
+  return concatBytes(chunks)
 }
 
 export type BinarySectionResult =

@@ -5,6 +5,7 @@
 import { ASTRING_CHAR } from './char-classes.ts'
 import { formatImapDateTime } from './date-time.ts'
 import { encodeMailboxName } from './mailbox-name.ts'
+import { concatBytes } from '../../core/bytes.ts'
 
 const encoder = new TextEncoder()
 const CRLF = '\r\n'
@@ -157,15 +158,7 @@ function quoteBytes(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(out)
 }
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
+export { concatBytes }
 
 /** `* <values>\r\n`, e.g. untagged([raw(12), raw('FETCH'), list([...])]). */
 export function untagged(values: readonly ResponseValue[], options: SerializeOptions = {}): Uint8Array {

@@ -6,6 +6,7 @@ import type { BunFile } from 'bun'
 import { DotStuffEncoder } from '../protocol/dot-stuff-encoder.ts'
 import { TopCutter } from '../protocol/top-cut.ts'
 import { readChunks } from './read-chunks.ts'
+import { concatBytes } from '../../core/bytes.ts'
 
 export interface MessageSink {
   write(bytes: Uint8Array): void
@@ -60,7 +61,7 @@ export async function sendMessage(
     if (step.done) break
     const chunk = cutter === null ? step.value : step.value.subarray(0, cutter.take(step.value))
     if (heldBody) {
-      sink.write(concat(held))
+      sink.write(concatBytes(held))
       written = true
       held = []
       if (sink.congested && !(await sink.drained())) {
@@ -76,19 +77,6 @@ export async function sendMessage(
     }
   }
   held.push(stuffer.finish())
-  sink.write(concat(held))
+  sink.write(concatBytes(held))
   return 'sent'
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array
-  let size = 0
-  for (const p of parts) size += p.length
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }

@@ -2,18 +2,11 @@
 // without copying large bodies: small messages become one buffer (storage then parses the envelope
 // from memory and checks quota before writing), large ones are streamed piece by piece.
 import type { MessageContent } from '../../storage/index.ts'
+import { concatBytes } from '../../core/bytes.ts'
 
 const CONCAT_LIMIT = 1024 * 1024
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
+export { concatBytes }
 
 export function contentOf(parts: readonly Uint8Array[]): MessageContent {
   const size = parts.reduce((n, p) => n + p.length, 0)

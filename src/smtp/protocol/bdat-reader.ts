@@ -8,6 +8,7 @@
 // answered 552 5.3.4. A failure sticks until LAST or reset(), as the transaction is over
 // (RFC 3030 §2: after a 4xx/5xx to BDAT the client must not send more chunks).
 import { type SmtpReplyError, replyError } from './reply-error.ts'
+import { concatBytes } from '../../core/bytes.ts'
 
 export interface BdatReaderOptions {
   /** Largest message in octets (config smtp.maxMessageSize). */
@@ -85,7 +86,7 @@ export class BdatReader {
     const totalSize = this.totalSize
     let message: Uint8Array | null = null
     if (this.last) {
-      if (error === null) message = concat(this.parts, totalSize)
+      if (error === null) message = concatBytes(this.parts)
       this.reset()
     }
     return { done: true, last: this.last, chunkSize: this.chunkSize, totalSize, error, message, leftover }
@@ -98,16 +99,4 @@ export class BdatReader {
     this.error = null
     this.remaining = null
   }
-}
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const only = parts[0]
-  if (parts.length === 1 && only !== undefined && only.length === total) return only
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
 }
