@@ -1,7 +1,14 @@
 // Lint only: never run pickier's formatter (it corrupts TypeScript in 0.1.20 — see shared notes).
 // Formatting is Biome's job (`bun run fmt`).
 export default {
-  ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '**/data/**', 'cloud/out/**', 'src/storage/db/migrations/**'],
+  ignores: [
+    '**/node_modules/**',
+    '**/dist/**',
+    '**/generated/**',
+    '**/data/**',
+    'cloud/out/**',
+    'src/storage/db/migrations/**',
+  ],
   lint: { extensions: ['ts'], reporter: 'stylish', cache: false, maxWarnings: 0 },
   format: { extensions: ['ts'], indent: 2, quotes: 'single', semi: false },
   rules: { noDebugger: 'error', noConsole: 'off' },

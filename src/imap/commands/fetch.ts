@@ -7,7 +7,7 @@
 //
 // A FETCH of BODY[...]/BINARY[...] without .PEEK, RFC822 or RFC822.TEXT sets \Seen in a read-write
 // mailbox and the response then carries FLAGS (RFC 9051 §6.4.5).
-import { userError, syntaxError } from '../../core/errors.ts'
+import { internalError, syntaxError, userError } from '../../core/errors.ts'
 import type { MessageRecord } from '../../storage/index.ts'
 import type { FetchAttribute } from '../protocol/fetch-attributes.ts'
 import { formatFetchItemName } from '../protocol/fetch-attributes.ts'
@@ -75,6 +75,8 @@ export const fetchCommand = defineCommand({
   },
 })
 
+const CONTENT_ITEMS: readonly string[] = ['RFC822', 'RFC822.HEADER', 'RFC822.TEXT']
+
 /** UID FETCH always returns UID (RFC 9051 §6.4.9); CHANGEDSINCE implies MODSEQ (RFC 7162 §3.1.4.1). */
 function withImpliedItems(attributes: readonly FetchAttribute[], uid: boolean, changedSince: boolean) {
   const out = [...attributes]
@@ -115,7 +117,8 @@ async function fetchItems(
   attributes: readonly FetchAttribute[],
   seenChanged: boolean,
 ): Promise<ResponseValue[] | null> {
-  const needsBytes = attributes.some(a => a.type !== 'item' || a.name.startsWith('RFC822.') || a.name === 'RFC822')
+  // FLAGS, UID, INTERNALDATE, RFC822.SIZE and MODSEQ come from the index row alone.
+  const needsBytes = attributes.some(a => a.type !== 'item' || CONTENT_ITEMS.includes(a.name))
   const needsAnalysis = attributes.some(
     a => a.type !== 'item' || ['ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'RFC822.HEADER', 'RFC822.TEXT'].includes(a.name),
   )
@@ -130,7 +133,6 @@ async function fetchItems(
   const add = (name: string, value: ResponseValue) => items.push(raw(name), value)
   for (const attribute of attributes) {
     if (attribute.type === 'item') {
-      const analysis = loaded?.analysis as MessageAnalysis
       switch (attribute.name) {
         case 'UID':
           add('UID', raw(record.uid))
@@ -146,24 +148,24 @@ async function fetchItems(
           add('RFC822.SIZE', raw(loaded?.analysis.size ?? record.size))
           break
         case 'ENVELOPE':
-          add('ENVELOPE', envelopeValue(analysis.envelope, textOptions))
+          add('ENVELOPE', envelopeValue(analysisOf(loaded).envelope, textOptions))
           break
         case 'BODY':
-          add('BODY', bodyValue(analysis.tree, textOptions))
+          add('BODY', bodyValue(analysisOf(loaded).tree, textOptions))
           break
         case 'BODYSTRUCTURE':
-          add('BODYSTRUCTURE', bodyStructureValue(analysis.tree, textOptions))
+          add('BODYSTRUCTURE', bodyStructureValue(analysisOf(loaded).tree, textOptions))
           break
         case 'MODSEQ':
           add('MODSEQ', list([raw(record.modseq)]))
           break
         case 'RFC822':
-          add('RFC822', literal(loaded?.bytes as Uint8Array))
+          add('RFC822', literal(bytesOf(loaded)))
           break
         case 'RFC822.HEADER':
         case 'RFC822.TEXT': {
           const text = attribute.name === 'RFC822.HEADER' ? 'header' : 'text'
-          const bytes = extractBodySection(loaded?.bytes as Uint8Array, analysis.tree, {
+          const bytes = extractBodySection(bytesOf(loaded), analysisOf(loaded).tree, {
             part: [],
             text: { type: text },
           })
@@ -173,7 +175,8 @@ async function fetchItems(
       }
       continue
     }
-    const { bytes, analysis } = loaded as LoadedMessage & { bytes: Uint8Array }
+    const bytes = bytesOf(loaded)
+    const analysis = analysisOf(loaded)
     const name = formatFetchItemName(attribute)
     if (attribute.type === 'body-section') {
       const section = extractBodySection(bytes, analysis.tree, attribute.section, attribute.partial)
@@ -198,6 +201,17 @@ async function fetchItems(
     }
   }
   return items
+}
+
+/** The content loaded above for items that need it; missing means the need check is wrong. */
+function analysisOf(loaded: LoadedMessage | null): MessageAnalysis {
+  if (loaded === null) throw internalError('FETCH item without the message analysis')
+  return loaded.analysis
+}
+
+function bytesOf(loaded: LoadedMessage | null): Uint8Array {
+  if (loaded?.bytes == null) throw internalError('FETCH item without the message octets')
+  return loaded.bytes
 }
 
 const flagsValue = (ctx: CommandContext, view: SelectedMailbox, record: MessageRecord) =>

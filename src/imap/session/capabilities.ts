@@ -35,8 +35,8 @@ const MAILBOX_CAPABILITIES = [
  * the rest; the engineer adding those commands keeps this list in step with what they implement.
  */
 export const MESSAGE_COMMAND_CAPABILITIES = [
-  'MOVE', // RFC 6851
-  'ESEARCH', // RFC 4731
+  'MOVE', // RFC 6851 (commands/copy.ts)
+  'ESEARCH', // RFC 4731: RETURN (MIN MAX ALL COUNT); SAVE/`$` need SEARCHRES, not offered
 ] as const
 
 export interface CapabilityContext {

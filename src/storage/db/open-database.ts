@@ -5,7 +5,10 @@
 //   synchronous = FULL   a commit is on disk before we answer 250/OK, even across power loss.
 //                        WAL + NORMAL may lose the last commits on power failure; FULL costs about
 //                        110 µs per commit instead of 26 µs (measured, shared notes §5) — cheap
-//                        next to the fsyncs of the Maildir write path;
+//                        next to the fsyncs of the Maildir write path. Message deliveries are the
+//                        exception in form, not in guarantee: their batched transactions commit
+//                        under NORMAL and fdatasync the WAL off the event loop before anyone is
+//                        answered (repositories/delivery-committer.ts);
 //   busy_timeout = 5000  the CLI opens the same file while the server runs: wait for the other
 //                        writer's lock instead of failing with SQLITE_BUSY;
 //   foreign_keys = ON    SQLite's default is off, per connection.

@@ -14,16 +14,17 @@
 // `synchronous = NORMAL` — in WAL mode COMMIT then write(2)s the frames without syncing — and the
 // connection returns to its configured level (FULL) right after. Syncing the -wal file after COMMIT
 // persists exactly what FULL would have synced inside COMMIT (every frame up to and including the
-// commit frame; fdatasync covers the file size, as SQLite's own WAL sync does), and the first sync
-// also syncs the directory holding the -wal file, as SQLite does for a new WAL. So when a caller is
-// answered its row is as durable as under FULL; only the waiting moved off the event loop.
-// Checkpoints keep syncing the WAL before and the database after copying (SQLite does so under
-// NORMAL too), and a WAL is only restarted once everything in it is in the synced database file.
-// Every other write on the connection keeps FULL.
+// commit frame: fdatasync(2) persists the written data and the file size, all a WAL needs; it
+// skips only the timestamps), and the first sync also syncs the directory holding the -wal file, as
+// SQLite does for a new WAL. So when a caller is answered its row is as durable as under FULL; only
+// the waiting moved off the event loop. Checkpoints keep syncing the WAL before and the database
+// after copying (SQLite does so under NORMAL too), and a WAL is only restarted once everything in it
+// is in the synced database file. Every other write on the connection keeps FULL.
 //
-// One difference remains, for this process only: code on the same connection can read a batch's
-// rows during step 3 (another process cannot tell). Callers are answered and mailbox events emitted
-// only after step 3, so nobody is told about a row before it is durable.
+// One difference remains: readers (this process, or the CLI) can see a batch's rows during step 3,
+// where FULL publishes a commit only after its sync. Should power fail in that window, such a row
+// disappears — but its sender got no 250 and will retry, and no mailbox event was emitted for it,
+// since callers are answered and events emitted only after step 3.
 import type { Database } from 'bun:sqlite'
 import { dirname, join } from 'node:path'
 import type { Logger } from '../../core/logger.ts'

@@ -1,7 +1,7 @@
 // Python's imaplib against startServer over real sockets: STARTTLS with the server's self-signed
 // certificate as the CA, then mailbox commands, APPEND, STATUS, SELECT and a raw IDLE that sees a
-// delivery made by a second connection over implicit TLS. FETCH is not part of this server yet, so
-// appended mail is checked through STATUS/SELECT counts and storage.
+// delivery made by a second connection over implicit TLS. Appended mail is checked through STATUS/SELECT
+// counts and storage here; FETCH is covered by python-imaplib-messages.test.ts.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import path from 'node:path'
 import { INBOX } from '../../../src/storage/index.ts'

@@ -1,6 +1,7 @@
 // FETCH / UID FETCH over the memory transport against real storage: every data item, sections
 // and partials byte-exact, \Seen on non-PEEK body fetches, CHANGEDSINCE/VANISHED, the cached
 // analysis, and malformed requests.
+import { unlinkSync } from 'node:fs'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { decodeAnalysis } from '../../../src/imap/message/index.ts'
 import { type ImapFixture, type ImapTestClient, imapFixture, lines } from '../imap-session/support/imap-harness.ts'
@@ -54,8 +55,10 @@ beforeEach(async () => {
   await f.deliver(box, { flags: ['\\Seen'] })
 })
 
-async function selected(command = 'SELECT'): Promise<ImapTestClient> {
+async function selected(command = 'SELECT', enable?: string): Promise<ImapTestClient> {
   const c = await f.login()
+  // RFC 5161 §3.1: ENABLE only before SELECT.
+  if (enable !== undefined) expect(await c.send(`e1 ENABLE ${enable}`)).toContain('e1 OK')
   const reply = await c.send(`s1 ${command} ${box}`)
   expect(reply).toContain('s1 OK')
   return c
@@ -66,7 +69,7 @@ describe('items', () => {
     const c = await selected()
     const reply = await c.send('a1 FETCH 2 (FLAGS UID INTERNALDATE RFC822.SIZE)')
     expect(lines(reply)).toEqual([
-      `* 2 FETCH (FLAGS (\\Recent) UID 2 INTERNALDATE "02-Apr-2025 12:30:05 +0000" RFC822.SIZE ${encoder.encode(MULTIPART).length})`,
+      `* 2 FETCH (FLAGS (\\Recent) UID 2 INTERNALDATE " 2-Apr-2025 12:30:05 +0000" RFC822.SIZE ${encoder.encode(MULTIPART).length})`,
       'a1 OK FETCH completed',
     ])
   })
@@ -84,7 +87,11 @@ describe('items', () => {
     ['BODY.PEEK[1]', 'BODY[1]', 'Hello world, first part.'],
     ['BODY.PEEK[2]', 'BODY[2]', 'AAECAw=='],
     ['BODY.PEEK[1.MIME]', 'BODY[1.MIME]', 'Content-Type: text/plain; charset=utf-8\r\n\r\n'],
-    ['BODY.PEEK[HEADER.FIELDS (Subject)]', 'BODY[HEADER.FIELDS (Subject)]', 'Subject: =?UTF-8?Q?Caf=C3=A9?= report\r\n\r\n'],
+    [
+      'BODY.PEEK[HEADER.FIELDS (Subject)]',
+      'BODY[HEADER.FIELDS (Subject)]',
+      'Subject: =?UTF-8?Q?Caf=C3=A9?= report\r\n\r\n',
+    ],
     ['BODY.PEEK[]<0.4>', 'BODY[]<0>', 'From'],
     ['BODY.PEEK[1]<6.5>', 'BODY[1]<6>', 'world'],
     ['BODY.PEEK[]<99999.4>', 'BODY[]<99999>', ''],
@@ -123,9 +130,9 @@ describe('items', () => {
     const reply = await c.send('a1 FETCH 2 (ENVELOPE BODYSTRUCTURE BODY)')
     expect(reply).toContain('ENVELOPE ("Tue, 1 Apr 2025 10:00:00 +0000" ')
     expect(reply).toContain('(("Bob" NIL "bob" "example.test"))')
-    expect(reply).toContain('BODYSTRUCTURE (("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 26 1')
+    expect(reply).toContain('BODYSTRUCTURE (("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 24 0 NIL NIL NIL NIL)')
     expect(reply).toContain('"mixed" ("boundary" "b1")')
-    expect(reply).toContain('BODY (("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 26 1)')
+    expect(reply).toContain('BODY (("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 24 0)(')
     expect(reply).toContain('a1 OK')
     const record = await f.storage.messages.get(boxId, 2)
     expect(decodeAnalysis(record?.bodyStructureJson)?.size).toBe(encoder.encode(MULTIPART).length)
@@ -134,7 +141,7 @@ describe('items', () => {
   test('macros: FAST and ALL', async () => {
     const c = await selected('EXAMINE')
     const fast = await c.send('a1 FETCH 3 FAST')
-    expect(fast).toMatch(/\* 3 FETCH \(FLAGS \(\\Seen\) INTERNALDATE "[^"]+" RFC822\.SIZE \d+\)/)
+    expect(fast).toMatch(/\* 3 FETCH \(FLAGS \(\\Seen \\Recent\) INTERNALDATE "[^"]+" RFC822\.SIZE \d+\)/)
     const all = await c.send('a2 FETCH 3 ALL')
     expect(all).toContain('ENVELOPE (')
   })
@@ -173,8 +180,7 @@ describe('\\Seen', () => {
   })
 
   test('with CONDSTORE on, the implied FLAGS carries MODSEQ', async () => {
-    const c = await selected()
-    await c.send('e1 ENABLE CONDSTORE')
+    const c = await selected('SELECT', 'CONDSTORE')
     const reply = await c.send('a1 FETCH 1 BINARY[1]')
     expect(reply).toMatch(/FLAGS \(\\Seen \\Recent\) MODSEQ \(\d+\)\)/)
   })
@@ -191,15 +197,30 @@ describe('CONDSTORE / QRESYNC', () => {
   })
 
   test('UID FETCH VANISHED reports expunged UIDs first; needs QRESYNC', async () => {
-    const c = await selected()
-    const bad = await c.send('a0 UID FETCH 1:* FLAGS (CHANGEDSINCE 1 VANISHED)')
+    const plain = await selected()
+    const bad = await plain.send('a0 UID FETCH 1:* FLAGS (CHANGEDSINCE 1 VANISHED)')
     expect(bad).toContain('a0 BAD')
-    await c.send('e1 ENABLE QRESYNC')
+    const c = await selected('SELECT', 'QRESYNC')
     const modseq = (await f.storage.messages.get(boxId, 3))?.modseq ?? 0
     await f.storage.messages.setFlags(boxId, [{ from: 2, to: 2 }], { mode: 'add', flags: ['\\Deleted'] })
     await f.storage.messages.expunge(boxId)
     const reply = await c.send(`a1 UID FETCH 1:* FLAGS (CHANGEDSINCE ${modseq} VANISHED)`)
     expect(lines(reply)[0]).toBe('* VANISHED (EARLIER) 2')
+  })
+})
+
+describe('missing message file', () => {
+  test('index items still answer; content items fail with NO [SERVERBUG]', async () => {
+    const c = await selected()
+    const opened = await f.storage.messages.open(boxId, 1)
+    unlinkSync(opened?.path ?? '')
+    expect(await c.send('a1 FETCH 1 (FLAGS RFC822.SIZE)')).toMatch(
+      /\* 1 FETCH \(FLAGS \(\\Recent\) RFC822\.SIZE \d+\)\r\na1 OK/,
+    )
+    const reply = await c.send('a2 FETCH 1:2 BODY.PEEK[HEADER]')
+    expect(reply).toContain('* 2 FETCH (BODY[HEADER]')
+    expect(reply).not.toContain('* 1 FETCH')
+    expect(reply).toContain('a2 NO [SERVERBUG]')
   })
 })
 
