@@ -34,6 +34,9 @@ while time.time() < deadline:
         break
     seen += chunk
     if answers and seen.rstrip().lower().endswith(b"password:"):
+        # Type like a person, not within microseconds of the prompt: Bun applies raw mode a moment
+        # after the prompt appears on a fresh stdin (closing note: known race, first prompt only).
+        time.sleep(0.3)
         os.write(fd, answers.pop(0).encode() + b"\\r")
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(seen.decode(errors="replace"))
