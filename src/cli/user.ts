@@ -41,14 +41,18 @@ async function choosePassword(args: {
 }
 
 async function accountInfo(storage: Storage, email: string) {
-  const account = await storage.accounts.get(email)
-  if (!account) throw notFound(email)
+  const account = await requireAccount(storage, email)
   const mailboxes = await storage.mailboxes.list(account.id)
   const usage = await storage.accounts.usage(account.id)
   return { ...account, usage, mailboxes: mailboxes.map(m => ({ name: m.name, specialUse: m.specialUse })) }
 }
 
-const notFound = (email: string) => new MailError('user', `no account ${email}`, { code: 'unknown_account' })
+/** The account, or a clear `unknown_account` error naming the address (exit 1). */
+async function requireAccount(storage: Storage, email: string) {
+  const account = await storage.accounts.get(email)
+  if (!account) throw new MailError('user', `no account ${email}`, { code: 'unknown_account' })
+  return account
+}
 
 const add = defineCommand({
   meta: { name: 'add', description: 'Add an account (and its domain, when not hosted yet)' },
@@ -139,7 +143,7 @@ const passwd = defineCommand({
   async run({ args, rawArgs }) {
     const { password, generated } = await choosePassword(args)
     await withStorage(args, rawArgs, async storage => {
-      if (!(await storage.accounts.get(args.email))) throw notFound(args.email)
+      await requireAccount(storage, args.email)
       await storage.accounts.setPassword(args.email, password)
     })
     if (args.json) return printJson({ email: args.email, changed: true, ...(generated ? { password } : {}) })
@@ -157,7 +161,7 @@ const setDisabled = (disabled: boolean) =>
     args: { email: { type: 'positional', required: true, description: 'Address' }, ...configArgs, ...jsonArg },
     async run({ args, rawArgs }) {
       const account = await withStorage(args, rawArgs, async storage => {
-        if (!(await storage.accounts.get(args.email))) throw notFound(args.email)
+        await requireAccount(storage, args.email)
         return storage.accounts.setDisabled(args.email, disabled)
       })
       if (args.json) return printJson(account)
@@ -175,7 +179,7 @@ const remove = defineCommand({
   },
   async run({ args, rawArgs }) {
     await withStorage(args, rawArgs, async storage => {
-      if (!(await storage.accounts.get(args.email))) throw notFound(args.email)
+      await requireAccount(storage, args.email)
       await storage.accounts.delete(args.email, { removeData: !args['keep-data'] })
     })
     if (args.json) return printJson({ deleted: args.email })
