@@ -1,17 +1,22 @@
-// The one Hono app served by Bun.serve (DESIGN.md "Shape"): health now; /api/v1, /admin and /dav
-// mount here as their issues land.
+// The one Hono app served by Bun.serve (DESIGN.md "Shape"): health, then every mount in ./mounts.ts
+// (/api/v1, /admin, /dav, /metrics, autoconfig).
 import { Hono } from 'hono'
-import type { Logger } from '../core/logger.ts'
-import { type HealthRouteDeps, healthRoutes } from './routes/health.ts'
+import { type HttpMount, type HttpMountContext, httpMounts } from './mounts.ts'
+import { healthRoutes } from './routes/health.ts'
 
-export interface HttpAppDeps {
-  logger: Logger
-  health: HealthRouteDeps
-}
-
-export function createHttpApp(deps: HttpAppDeps): Hono {
+export function createHttpApp(context: HttpMountContext, mounts: readonly HttpMount[] = httpMounts): Hono {
+  const { deps } = context
   const app = new Hono()
-  app.route('/', healthRoutes(deps.health))
+  app.route(
+    '/',
+    healthRoutes({
+      probes: context.probes,
+      build: context.build,
+      startedAt: context.startedAt,
+      now: () => deps.clock.now(),
+    }),
+  )
+  for (const mount of mounts) mount(app, context)
   app.notFound(c =>
     c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   )

@@ -2,6 +2,7 @@
 // startServer, passed down; tests build their own with fakes.
 import type { LoginThrottle } from '../auth/login-throttle.ts'
 import type { Config } from '../config/schema.ts'
+import type { OutboundQueue } from '../delivery/queue/outbound-queue.ts'
 import type { MetricsRegistry } from '../observability/metrics.ts'
 import type { Resolver } from '../security/dns/resolver.ts'
 import type { CertificateStore } from '../security/tls/certificate-store.ts'
@@ -19,4 +20,6 @@ export interface ServerDeps {
   metrics: MetricsRegistry
   /** One per process: SMTP AUTH, IMAP LOGIN and POP3 logins count failures against the same keys. */
   loginThrottle: LoginThrottle
+  /** The one outbound queue: submission enqueues, the delivery worker, CLI, API and monitors read it. */
+  queue: OutboundQueue
 }

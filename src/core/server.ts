@@ -11,6 +11,7 @@ import { createResolver } from '../security/dns/resolver.ts'
 import { createCertificateStore } from '../security/tls/certificate-store.ts'
 import { createStorage } from '../storage/storage.ts'
 import { type Clock, systemClock } from './clock.ts'
+import { backgroundServices } from './background-services.ts'
 import { Lifecycle } from './lifecycle.ts'
 import type { Logger } from './logger.ts'
 import { createMailListenerService, type MailListenerService } from './mail-listener-service.ts'
@@ -66,7 +67,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   })
   // A crash between writing a spool file and committing its queue row leaves an orphan: nothing was
   // acknowledged for it, so it is removed before listeners open.
-  const orphans = await createOutboundQueue({ storage, clock, logger }).removeOrphans()
+  const queue = createOutboundQueue({ storage, clock, logger })
+  const orphans = await queue.removeOrphans()
   if (orphans.length > 0) logger.info('removed unacknowledged spool files', { count: orphans.length })
   const resolver = createResolver({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs, clock })
   const loginThrottle = createLoginThrottle({ clock, failuresBeforeThrottle: config.limits.authFailuresBeforeThrottle })
@@ -79,6 +81,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     resolver,
     metrics: new MetricsRegistry(),
     loginThrottle,
+    queue,
   }
 
   const mail = lifecycle.add(
@@ -96,10 +99,13 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       return `${bound} bound`
     }),
   ]
-  const app = createHttpApp({ logger, health: { probes, build, startedAt, now: () => clock.now() } })
+  const app = createHttpApp({ deps, probes, build, startedAt })
   const http: HttpService = config.http.enabled
     ? lifecycle.add(createHttpService({ app, bind: config.bind, port: config.http.port, logger }))
     : { name: 'http', start() {}, stop() {}, ports: () => [] }
+
+  // Background services (queue runner, monitors, schedulers) start after the listeners they report on.
+  for (const factory of backgroundServices) lifecycle.add(factory(deps))
 
   await lifecycle.start()
   writeRuntimeState(config.dataDir, {

@@ -56,7 +56,7 @@ export function createInboundPipeline(deps: ServerDeps, options: InboundPipeline
   const { config, storage, resolver, clock } = deps
   const logger = deps.logger.child({ component: 'smtp-inbound' })
   const policy = config.smtp.inbound
-  const queue = options.queue ?? createOutboundQueue({ storage, clock, logger })
+  const queue = options.queue ?? deps.queue ?? createOutboundQueue({ storage, clock, logger })
   const verify = options.verify ?? verifyMessage
   const trap = createTrapMailbox({ storage, config, logger })
   const route = createRecipientRouter({ storage, hostname: config.hostname, trap })

@@ -5,6 +5,7 @@ import { defineConfig } from 'drizzle-kit'
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/storage/db/schema.ts',
+  // schema.ts holds the core tables; each later concern keeps its tables in schema-<concern>.ts.
+  schema: ['./src/storage/db/schema.ts', './src/storage/db/schema-*.ts'],
   out: './src/storage/db/migrations',
 })

@@ -30,6 +30,7 @@ function deps(configure: (config: ReturnType<typeof profileDefaults>) => void = 
     loginThrottle: f.throttle,
     certificates: undefined as never,
     resolver: undefined as never,
+    queue: undefined as never,
   }
 }
 

@@ -1,5 +1,6 @@
 // Test fixture for the inbound pipeline: real storage in a temp dir, a memory (or fake-server)
 // resolver, a manual clock, a real metrics registry and the dev profile's config.
+import { createOutboundQueue } from '../../../src/delivery/queue/outbound-queue.ts'
 import { createLoginThrottle } from '../../../src/auth/login-throttle.ts'
 import { manualClock } from '../../../src/core/clock.ts'
 import { silentLogger } from '../../../src/core/logger.ts'
@@ -50,16 +51,18 @@ export async function inboundFixture(
   const memory = createMemoryResolver({})
   const resolver = options.resolver ?? memory
   const metrics = new MetricsRegistry()
+  const clock = manualClock(Date.UTC(2026, 0, 2, 3, 4, 5))
   const deps: ServerDeps = {
     config,
     logger: silentLogger,
-    clock: manualClock(Date.UTC(2026, 0, 2, 3, 4, 5)),
+    clock,
     storage: fx.storage,
     // The pipeline never touches certificates.
     certificates: null as unknown as CertificateStore,
     resolver,
     metrics,
     loginThrottle: createLoginThrottle({ clock: manualClock(0), failuresBeforeThrottle: 5 }),
+    queue: createOutboundQueue({ storage: fx.storage, clock }),
   }
   return {
     fx,

@@ -1,6 +1,7 @@
 // The SMTP endpoints as `serve` builds them (smtpEndpoints + the mail listener service, real sockets
 // on 127.0.0.1 port 0, a certificate store holding a self-signed certificate, real storage for AUTH),
 // over the in-memory pipeline so these tests do not depend on src/smtp/inbound.
+import { createOutboundQueue } from '../../../../src/delivery/queue/outbound-queue.ts'
 import { createLoginThrottle } from '../../../../src/auth/login-throttle.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -77,6 +78,7 @@ export async function startSmtpTestServer(
       clock: systemClock,
       failuresBeforeThrottle: config.limits.authFailuresBeforeThrottle,
     }),
+    queue: createOutboundQueue({ storage, clock: systemClock }),
   }
   const pipeline = new MemoryPipeline(options.pipeline)
   const service = createMailListenerService(deps, smtpEndpoints(deps, pipeline))
