@@ -7,9 +7,9 @@ import journal from './migrations/meta/_journal.json'
 import m0000 from './migrations/0000_init.sql' with { type: 'text' }
 import m0001 from './migrations/0001_outbound_queue.sql' with { type: 'text' }
 import m0002 from './migrations/0002_delivery.sql' with { type: 'text' }
-import m0003 from './migrations/0003_api_admin.sql' with { type: 'text' }
+import m0003 from './migrations/0003_api.sql' with { type: 'text' }
 import m0004 from './migrations/0004_dav.sql' with { type: 'text' }
-import m0005 from './migrations/0005_backup.sql' with { type: 'text' }
+import m0005 from './migrations/0005_admin.sql' with { type: 'text' }
 
 export interface EmbeddedMigration {
   /** File name without `.sql`, as in the journal. */
@@ -24,9 +24,9 @@ const SQL_BY_TAG: Record<string, string> = {
   '0000_init': m0000,
   '0001_outbound_queue': m0001,
   '0002_delivery': m0002,
-  '0003_api_admin': m0003,
+  '0003_api': m0003,
   '0004_dav': m0004,
-  '0005_backup': m0005,
+  '0005_admin': m0005,
 }
 
 export interface MigrationJournal {

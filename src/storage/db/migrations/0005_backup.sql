@@ -1,3 +1,0 @@
--- Reserved for the 0005_backup tables: replace this whole file with the CREATE statements (drizzle format,
--- statements separated by the statement-breakpoint marker). SELECT 1 keeps it valid until then.
-SELECT 1;
