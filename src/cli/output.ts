@@ -1,6 +1,5 @@
 // How commands print: human text on a terminal, or one JSON document with --json for scripts.
 // Errors go to stderr as "error: …" (or {"error":{…}} with --json) with a distinct exit code.
-import { ZodError } from 'zod'
 import { isMailError } from '../core/errors.ts'
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.ts'
 
@@ -42,7 +41,8 @@ export function describeFailure(e: unknown): CliFailure {
     const usage = e.codes.code === 'config_invalid' || e.codes.code === 'usage'
     return { exitCode: usage ? EXIT_USAGE : EXIT_FAILURE, code: e.codes.code ?? e.kind, message }
   }
-  if (e instanceof ZodError) return { exitCode: EXIT_USAGE, code: 'invalid_input', message: e.message }
+  // By name, not instanceof: importing zod here would load it into every command, `serve` included.
+  if (e instanceof Error && e.name === 'ZodError') return { exitCode: EXIT_USAGE, code: 'invalid_input', message: e.message }
   // citty's argument errors (missing positional, unknown command): usage, exit 2.
   if (e instanceof Error && e.name === 'CLIError')
     return { exitCode: EXIT_USAGE, code: 'usage', message: `${stripAnsi(e.message)} (see --help)` }

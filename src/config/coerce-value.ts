@@ -1,6 +1,6 @@
 // Strings from the environment, env files and flags become typed values here, using the schema
-// leaf's kind. Range and format checks stay in zod; this only parses, and rejects what cannot be
-// parsed with the same wording zod failures get (`expected …, got "…"`).
+// leaf's kind. Range and format checks stay in the schema; this only parses, and rejects what cannot be
+// parsed with the same wording schema failures get (`expected …, got "…"`).
 import type { ConfigLeaf } from './schema-leaves.ts'
 
 export type CoerceResult = { ok: true; value: unknown } | { ok: false; message: string }
@@ -50,6 +50,6 @@ export function coerceConfigValue(leaf: ConfigLeaf, raw: string): CoerceResult {
     .split(',')
     .map(s => s.trim())
     .filter(s => s.length > 0)
-  // Elements of the lists in the schema are strings; their format is zod's to check.
+  // Elements of the lists in the schema are strings; their format is the schema's to check.
   return { ok: true, value: items }
 }

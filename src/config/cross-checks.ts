@@ -1,4 +1,4 @@
-// Rules that span keys, run after zod accepted each value on its own. Errors stop the server like
+// Rules that span keys, run after the schema accepted each value on its own. Errors stop the server like
 // any bad value; warnings are printed at start and by `config check`.
 import type { ConfigIssue } from './config-error.ts'
 import { enabledListenerPorts } from './listeners.ts'

@@ -19,7 +19,7 @@ import { isProfile, profileDefaults } from './profile-defaults.ts'
 import { type Config, configSchema, type Profile } from './schema.ts'
 import { configKeys } from './schema-leaves.ts'
 import { readTomlFile } from './toml-file.ts'
-import { issuesFromZod } from './zod-issues.ts'
+import { issuesFromSchema } from './schema-issues.ts'
 
 export interface LoadConfigInput {
   /** CLI flags: citty's map (`{ 'data-dir': …, set: [...] , config: … }`) or FlagValue list. */
@@ -151,7 +151,7 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
 
   const layered = mergeValues(fileLayer, envFileLayer, envValues, flagValues)
   const chosen = layered.get('profile')?.value
-  // An invalid profile is reported by zod below; dev defaults let the other keys be checked meanwhile.
+  // An invalid profile is reported by the schema below; dev defaults let the other keys be checked meanwhile.
   const profile: Profile = isProfile(chosen) ? chosen : 'dev'
   const defaults = flattenObject(
     profileDefaults(profile) as unknown as Record<string, unknown>,
@@ -162,7 +162,7 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
   const values = resolvePaths(mergeValues(defaults, layered), input.cwd)
 
   const parsed = configSchema.safeParse(unflattenValues(values))
-  if (!parsed.success) issues.push(...issuesFromZod(parsed.error, values, configKeys))
+  if (!parsed.success) issues.push(...issuesFromSchema(parsed.error, values, configKeys))
   if (issues.length > 0 || !parsed.success) throw new ConfigError(issues)
 
   const config = parsed.data

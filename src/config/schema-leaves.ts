@@ -1,7 +1,7 @@
-// The leaves of the config schema (every settable key, as a dotted path), read from the zod schema
+// The leaves of the config schema (every settable key, as a dotted path), read from the schema
 // itself so the environment names, flag coercion, error messages and the README reference can never
 // drift from ./schema.ts.
-import type { z } from 'zod'
+import * as z from './schema-builder.ts'
 import { configSchema } from './schema.ts'
 
 export type LeafKind = 'string' | 'number' | 'boolean' | 'enum' | 'list'
@@ -29,37 +29,16 @@ export interface ConfigLeaf {
   typeLabel: string
 }
 
-// zod v4 keeps the schema definition on `.def`; only the parts read here are typed.
-interface CheckDef {
-  check: string
-  value?: number
-  inclusive?: boolean
-  minimum?: number
-  format?: string
-}
-interface SchemaDef {
-  type: string
-  shape?: Record<string, z.ZodType>
-  element?: z.ZodType
-  options?: readonly z.ZodType[]
-  entries?: Record<string, string>
-  values?: readonly unknown[]
-  format?: string
-  checks?: readonly { _zod: { def: CheckDef } }[]
-}
-
-const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { def: SchemaDef }).def
-const checksOf = (schema: z.ZodType): CheckDef[] => (defOf(schema).checks ?? []).map(c => c._zod.def)
-const shapeOf = (schema: z.ZodType): Record<string, z.ZodType> | undefined => defOf(schema).shape
+// The builder's schema classes carry their kind, checks, shape, element and options directly.
+const checksOf = (schema: z.ZodType) => schema.checkList
 
 function numberBounds(schema: z.ZodType): NumberBounds {
   const bounds: NumberBounds = { integer: false }
   for (const check of checksOf(schema)) {
-    if (check.check === 'number_format' && (check.format === 'safeint' || check.format === 'int32'))
-      bounds.integer = true
-    if (check.check === 'greater_than' && check.value !== undefined)
+    if (check.kind === 'int') bounds.integer = true
+    if (check.kind === 'min' && check.value !== undefined)
       bounds.min = { value: check.value, inclusive: check.inclusive ?? true }
-    if (check.check === 'less_than' && check.value !== undefined)
+    if (check.kind === 'max' && check.value !== undefined)
       bounds.max = { value: check.value, inclusive: check.inclusive ?? true }
   }
   return bounds
@@ -82,11 +61,9 @@ function describeNumber(b: NumberBounds): { expectation: string; label: string }
   return { expectation: `${article} ${noun}`, label: noun }
 }
 
-// z.url() is a string schema whose def carries format 'url'.
-const isUrlSchema = (schema: z.ZodType): boolean =>
-  defOf(schema).format === 'url' || checksOf(schema).some(c => c.format === 'url')
+const isUrlSchema = (schema: z.ZodType): boolean => checksOf(schema).some(c => c.kind === 'url')
 
-const minLength = (schema: z.ZodType): number => checksOf(schema).find(c => c.check === 'min_length')?.minimum ?? 0
+const minLength = (schema: z.ZodType): number => checksOf(schema).find(c => c.kind === 'min_length')?.value ?? 0
 
 interface Scalar {
   kind: Exclude<LeafKind, 'list'>
@@ -97,8 +74,7 @@ interface Scalar {
 }
 
 function describeScalar(schema: z.ZodType): Scalar {
-  const def = defOf(schema)
-  switch (def.type) {
+  switch (schema.kind) {
     case 'number': {
       const bounds = numberBounds(schema)
       const { expectation, label } = describeNumber(bounds)
@@ -107,7 +83,7 @@ function describeScalar(schema: z.ZodType): Scalar {
     case 'boolean':
       return { kind: 'boolean', expectation: 'true or false', label: 'boolean' }
     case 'enum': {
-      const values = Object.values(def.entries ?? {})
+      const values = (schema as z.EnumSchema<string>).values
       return {
         kind: 'enum',
         values,
@@ -117,30 +93,36 @@ function describeScalar(schema: z.ZodType): Scalar {
     }
     case 'union': {
       // The only union in the schema is `'' | url` (an optional URL).
-      const isUrl = (def.options ?? []).some(o => isUrlSchema(o))
+      const isUrl = (schema as z.UnionSchema<z.ZodType[]>).options.some(o => isUrlSchema(o))
       if (isUrl) return { kind: 'string', expectation: 'a URL or an empty string', label: 'URL or empty' }
       return { kind: 'string', expectation: 'a string', label: 'string' }
     }
     case 'string': {
       const nonEmpty = minLength(schema) > 0
       if (isUrlSchema(schema)) return { kind: 'string', expectation: 'a URL', label: 'URL' }
+      if (checksOf(schema).some(c => c.kind === 'ipv4'))
+        return { kind: 'string', expectation: 'an IPv4 address', label: 'IPv4 address' }
+      if (checksOf(schema).some(c => c.kind === 'ipv6'))
+        return { kind: 'string', expectation: 'an IPv6 address', label: 'IPv6 address' }
       return {
         kind: 'string',
         expectation: nonEmpty ? 'a non-empty string' : 'a string',
         label: nonEmpty ? 'non-empty string' : 'string',
       }
     }
+    case 'optional':
+    case 'default':
+      return describeScalar((schema as z.OptionalSchema<unknown>).inner)
     default:
-      throw new Error(`config schema: unsupported zod type ${def.type}`)
+      throw new Error(`config schema: unsupported schema kind ${schema.kind}`)
   }
 }
 
 function leafOf(key: string, schema: z.ZodType): ConfigLeaf {
   const description = schema.description ?? ''
-  const def = defOf(schema)
-  if (def.type === 'array' && def.element) {
-    const element = describeScalar(def.element)
-    const isHostPort = checksOf(def.element).some(c => c.format === 'regex') && key === 'dns.servers'
+  if (schema instanceof z.ArraySchema) {
+    const element = describeScalar(schema.element)
+    const isHostPort = checksOf(schema.element).some(c => c.kind === 'regex') && key === 'dns.servers'
     const elementLabel = isHostPort ? 'host[:port]' : element.label
     const nonEmpty = minLength(schema) > 0
     return {
@@ -167,9 +149,9 @@ function leafOf(key: string, schema: z.ZodType): ConfigLeaf {
 }
 
 function collect(schema: z.ZodType, prefix: string, out: ConfigLeaf[]): void {
-  const shape = shapeOf(schema)
-  if (defOf(schema).type === 'object' && shape) {
-    for (const [name, child] of Object.entries(shape)) collect(child, prefix ? `${prefix}.${name}` : name, out)
+  if (schema instanceof z.ObjectSchema) {
+    for (const [name, child] of Object.entries(schema.shape as Record<string, z.ZodType>))
+      collect(child, prefix ? `${prefix}.${name}` : name, out)
     return
   }
   out.push(leafOf(prefix, schema))

@@ -1,11 +1,9 @@
 // The one typed configuration schema (DESIGN.md "Config"). Every key has a description that the
 // README's configuration reference is generated from (`mail-server config docs`). Defaults per
 // profile live in ./profiles.ts; ./load.ts merges flags > environment > TOML file > profile.
-import { z } from 'zod'
-
-// zod compiles object parsers with `new Function` on first use; for a schema parsed once at start that
-// costs more than it saves (measured: loadConfig 25 ms → 9.5 ms jitless).
-z.config({ jitless: true })
+// The zod-like builder in ./schema-builder.ts, not zod itself: zod costs ~12 MB of an idle server's
+// RSS (see there). Write keys exactly as with zod.
+import * as z from './schema-builder.ts'
 
 const port = z.number().int().min(0).max(65535)
 const listener = (what: string) =>

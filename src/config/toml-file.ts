@@ -1,6 +1,6 @@
 // The TOML config file (`--config`, ./mail-server.toml, /etc/mail/mail-server.toml). Keys use the
 // schema's names and nesting (`[smtp.mx]` then `port = 25`, or `smtp.mx.port = 25`). Values keep
-// their TOML types; zod checks them later. Unknown keys are errors that name the key.
+// their TOML types; the schema checks them later. Unknown keys are errors that name the key.
 import fs from 'node:fs'
 import { ConfigError, type ConfigIssue } from './config-error.ts'
 import { type ConfigValues, isPlainTable } from './config-values.ts'

@@ -2,7 +2,14 @@
 // advertises EDNS0 with a 1232-byte UDP payload (RFC 6891; the DNS flag day 2020 size, which avoids
 // IP fragmentation). A reply counts only if it is a response with our id and repeats our question
 // exactly (RFC 5452 §9.1 anti-spoofing); anything else is ignored.
-import * as packet from 'dns-packet'
+import type * as packet from 'dns-packet'
+
+// Required on the first query, not at start: an idle server does not pay its ~3 MB (issue 3's RSS budget).
+let dnsPacket: typeof packet | null = null
+const codec = (): typeof packet => {
+  dnsPacket ??= require('dns-packet') as typeof packet
+  return dnsPacket
+}
 
 export const EDNS_UDP_PAYLOAD = 1232
 
@@ -19,10 +26,11 @@ export interface DnsQuery {
 
 export function buildQuery(name: string, type: string, edns = true, randomId = randomQueryId): DnsQuery {
   const id = randomId()
-  const bytes = packet.encode({
+  const { encode, RECURSION_DESIRED } = codec()
+  const bytes = encode({
     type: 'query',
     id,
-    flags: packet.RECURSION_DESIRED,
+    flags: RECURSION_DESIRED,
     questions: [{ type: type as packet.RecordType, name, class: 'IN' }],
     additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_UDP_PAYLOAD } as packet.Answer] : [],
   })
@@ -36,7 +44,7 @@ export function randomQueryId(): number {
 /** Decode bytes; undefined when they are not a DNS message. */
 export function decodeReply(bytes: Uint8Array): DnsReply | undefined {
   try {
-    return packet.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as DnsReply
+    return codec().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as DnsReply
   } catch {
     return undefined
   }
@@ -55,4 +63,4 @@ export function replyMatches(query: DnsQuery, reply: DnsReply): boolean {
   )
 }
 
-export const isTruncated = (reply: DnsReply): boolean => ((reply.flags ?? 0) & packet.TRUNCATED_RESPONSE) !== 0
+export const isTruncated = (reply: DnsReply): boolean => ((reply.flags ?? 0) & codec().TRUNCATED_RESPONSE) !== 0

@@ -2,7 +2,14 @@
 // `messages.envelope_json`, so FETCH ENVELOPE and list views never reopen the file. Only the
 // header block is parsed (postal-mime), never the body. `v` versions the shape: the IMAP work may
 // add fields and re-parse rows with an older version.
-import PostalMime from 'postal-mime'
+import type PostalMimeType from 'postal-mime'
+
+// Loaded on the first delivery, not at start: an idle server does not pay its ~3 MB (issue 3's RSS budget).
+let postalMime: Promise<typeof PostalMimeType> | null = null
+const loadPostalMime = () => {
+  postalMime ??= import('postal-mime').then(m => m.default)
+  return postalMime
+}
 
 export const ENVELOPE_VERSION = 1
 
@@ -48,6 +55,7 @@ export function headerBlock(message: Uint8Array): Uint8Array {
 
 export async function parseEnvelope(message: Uint8Array): Promise<StoredEnvelope> {
   const header = headerBlock(message)
+  const PostalMime = await loadPostalMime()
   const email = await PostalMime.parse(header)
   const raw = (key: string) => {
     const value = email.headers.find(h => h.key === key)?.value
