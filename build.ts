@@ -20,6 +20,10 @@ if (values.docs) {
   process.exit(0)
 }
 
+// The admin stylesheet is generated from the templates (ui/admin.css) and embedded like them.
+const { writeStylesheet } = await import('./src/admin/build-stylesheet.ts')
+if (await writeStylesheet(process.cwd())) console.log('regenerated ui/admin.css')
+
 const requested = values.target ?? 'host'
 const targets: (TargetName | 'host')[] =
   requested === 'all' ? ['linux-x64', 'linux-arm64'] : requested === 'host' ? ['host'] : [requested as TargetName]
@@ -48,6 +52,14 @@ for (const target of targets) {
     '--bytecode',
     // --bytecode defaults to CJS, where top-level await fails to parse (shared notes §6).
     '--format=esm',
+    // Dynamic imports become separate chunks inside the executable, loaded when first imported: the
+    // CLI commands, mailauth, @peculiar/x509 and the lazily mounted HTTP parts stay out of an idle
+    // server's memory (issue 3's RSS budget).
+    '--splitting',
+    // File imports (the admin templates) keep their project path inside the binary, under
+    // /$bunfs/root/ui/…, where stx's @extends/@include look for layouts and partials.
+    '--root=.',
+    '--asset-naming=[dir]/[name].[ext]',
     // The binary must not pick up a stray .env or bunfig.toml from the directory it runs in.
     '--no-compile-autoload-dotenv',
     '--no-compile-autoload-bunfig',

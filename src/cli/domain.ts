@@ -1,7 +1,8 @@
-// `domain add|list|remove|catch-all`: the mail domains this server hosts.
+// `domain add|list|remove|catch-all|dns`: the mail domains this server hosts.
 import { defineCommand } from 'citty'
 import { parseDomain } from '../core/address.ts'
 import { configArgs, jsonArg } from './common-args.ts'
+import { domainDnsCommand } from './domain-dns.ts'
 import { withStorage } from './open-storage.ts'
 import { printJson, printTable } from './output.ts'
 import { usage } from './usage-error.ts'
@@ -83,5 +84,5 @@ const catchAll = defineCommand({
 
 export const domainCommand = defineCommand({
   meta: { name: 'domain', description: 'Manage hosted domains' },
-  subCommands: { add, list, remove, 'catch-all': catchAll },
+  subCommands: { add, list, remove, 'catch-all': catchAll, dns: domainDnsCommand },
 })

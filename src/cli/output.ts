@@ -42,7 +42,8 @@ export function describeFailure(e: unknown): CliFailure {
     return { exitCode: usage ? EXIT_USAGE : EXIT_FAILURE, code: e.codes.code ?? e.kind, message }
   }
   // By name, not instanceof: importing zod here would load it into every command, `serve` included.
-  if (e instanceof Error && e.name === 'ZodError') return { exitCode: EXIT_USAGE, code: 'invalid_input', message: e.message }
+  if (e instanceof Error && e.name === 'ZodError')
+    return { exitCode: EXIT_USAGE, code: 'invalid_input', message: e.message }
   // citty's argument errors (missing positional, unknown command): usage, exit 2.
   if (e instanceof Error && e.name === 'CLIError')
     return { exitCode: EXIT_USAGE, code: 'usage', message: `${stripAnsi(e.message)} (see --help)` }

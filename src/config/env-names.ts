@@ -41,6 +41,9 @@ export const seedEnvAliases: readonly SeedEnvAlias[] = [
   { variable: 'SMTP_DELIVERY_METHOD', key: 'delivery.method', note: 'seed name (`ses`, `direct`)' },
   { variable: 'DISCORD_WEBHOOK_URL', key: 'monitoring.discordWebhookUrl', note: 'seed name' },
   { variable: 'AWS_REGION', key: 'delivery.ses.region', note: 'the AWS SDK name' },
+  { variable: 'AWS_ACCESS_KEY_ID', key: 'delivery.ses.accessKeyId', note: 'the AWS SDK name' },
+  { variable: 'AWS_SECRET_ACCESS_KEY', key: 'delivery.ses.secretAccessKey', note: 'the AWS SDK name' },
+  { variable: 'AWS_SESSION_TOKEN', key: 'delivery.ses.sessionToken', note: 'the AWS SDK name' },
 ]
 
 /** Every variable that sets `key`, strongest first. */

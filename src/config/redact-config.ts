@@ -3,7 +3,17 @@
 import type { Config } from './schema.ts'
 
 /** Dotted keys whose values are credentials. */
-export const SECRET_KEYS: readonly string[] = ['delivery.relay.password', 'monitoring.discordWebhookUrl']
+export const SECRET_KEYS: readonly string[] = [
+  'delivery.relay.password',
+  'delivery.ses.secretAccessKey',
+  'delivery.ses.sessionToken',
+  'monitoring.discordWebhookUrl',
+  'metrics.bearerToken',
+  'tracing.authorization',
+  'backup.encryptionKey',
+  'backup.s3.secretAccessKey',
+  'backup.s3.sessionToken',
+]
 
 export const REDACTED = '(secret)'
 

@@ -1,6 +1,13 @@
 // One metrics registry per process (passed in, never global), rendered in the Prometheus text
-// exposition format 0.0.4 by /metrics (API issue). Protocols record events here; nothing else
-// keeps counters of its own.
+// exposition format 0.0.4 by /metrics (src/api/routes/metrics.ts). Protocols record events here;
+// nothing else keeps counters of its own. Values that are cheaper to read than to track (queue
+// depth, disk space, certificate expiry) are filled by collectors that run at scrape time.
+//
+// The registry also carries the process's Tracer: it is the one telemetry object every protocol
+// already receives, so SMTP and IMAP record spans without another dependency threaded through
+// their session factories. The tracer records nothing until an exporter attaches (tracing config).
+import { Tracer } from './tracing/tracer.ts'
+
 export type Labels = Readonly<Record<string, string>>
 
 interface Series<V> {
@@ -69,6 +76,16 @@ export class Gauge extends Metric<number> {
   get(labels: Labels = {}): number {
     return this.series.get(labelKey(labels))?.value ?? 0
   }
+  /** Sum over every label set (e.g. open connections across listeners). */
+  sum(): number {
+    let total = 0
+    for (const s of this.series.values()) total += s.value
+    return total
+  }
+  /** Forget every label set, so a collector's scrape shows only what exists now (e.g. queue states). */
+  reset(): void {
+    this.series.clear()
+  }
   render(): string[] {
     return [...this.series.values()].map(s => `${this.name}${renderLabels(s.labels)} ${s.value}`)
   }
@@ -112,8 +129,14 @@ export class Histogram extends Metric<HistogramValue> {
   }
 }
 
+/** Fills gauges right before a scrape; may be async (database, file system). */
+export type Collector = () => Promise<void> | void
+
 export class MetricsRegistry {
   private readonly metrics = new Map<string, Metric<unknown>>()
+  private readonly collectors = new Map<string, Collector>()
+  /** Spans of SMTP transactions and IMAP commands; see src/observability/tracing/. */
+  readonly tracer = new Tracer()
 
   private register<M extends Metric<unknown>>(metric: M): M {
     const existing = this.metrics.get(metric.name)
@@ -134,6 +157,35 @@ export class MetricsRegistry {
   }
   histogram(name: string, help: string, buckets: readonly number[]): Histogram {
     return this.register(new Histogram(name, help, buckets))
+  }
+
+  /** Look up a registered metric by name (the monitor reads connection gauges this way). */
+  find(name: string): Counter | Gauge | Histogram | undefined {
+    return this.metrics.get(name) as Counter | Gauge | Histogram | undefined
+  }
+
+  /** Register (or replace, by name) a collector run by scrape(). */
+  collect(name: string, collector: Collector): void {
+    this.collectors.set(name, collector)
+  }
+
+  /**
+   * Run every collector, then render. A failing collector leaves its gauges as they were and is
+   * counted, so one broken source never takes the whole endpoint down.
+   */
+  async scrape(onError?: (collector: string, error: unknown) => void): Promise<string> {
+    const failures = this.counter('mail_metrics_collector_errors_total', 'Collectors that failed during a scrape')
+    await Promise.all(
+      [...this.collectors].map(async ([name, collector]) => {
+        try {
+          await collector()
+        } catch (e) {
+          failures.inc({ collector: name })
+          onError?.(name, e)
+        }
+      }),
+    )
+    return this.render()
   }
 
   /** Prometheus text exposition format (version 0.0.4). */

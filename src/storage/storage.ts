@@ -26,6 +26,7 @@ import type { RepositoryContext } from './repositories/context.ts'
 import { createDomainRepository, type DomainRepository } from './repositories/domains.ts'
 import { createMailboxRepository, type MailboxRepository } from './repositories/mailboxes.ts'
 import { createMessageRepository, type MessageRepository, moveAllMessages } from './repositories/messages.ts'
+import { createMessageBatchAppender, type MessageBatchAppender } from './repositories/message-batch-append.ts'
 import { createReconciler, type ReconcileOptions, type ReconcileReport } from './repositories/reconcile.ts'
 import { createRecipientResolver, type RecipientResolution } from './repositories/resolve-recipient.ts'
 
@@ -48,6 +49,8 @@ export interface Storage {
   readonly aliases: AliasRepository
   readonly mailboxes: MailboxRepository
   readonly messages: MessageRepository
+  /** Bulk append for imports: many messages, one durable sync and one transaction per batch. */
+  readonly messageBatches: MessageBatchAppender
   readonly audit: AuditRepository
   /** Committed mailbox changes, for IMAP sessions (SELECT, IDLE); see mailbox-events.ts. */
   readonly events: MailboxEvents
@@ -105,6 +108,7 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     aliases: createAliasRepository(ctx),
     mailboxes: createMailboxRepository(ctx, moveAllMessages(messages)),
     messages,
+    messageBatches: createMessageBatchAppender(ctx),
     audit: createAuditRepository(ctx),
     events: ctx.events,
     migrationsApplied: opened.applied,

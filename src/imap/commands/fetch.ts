@@ -1,34 +1,64 @@
 // FETCH / UID FETCH sequence-set items [(CHANGEDSINCE n [VANISHED])] (RFC 9051 §6.4.5, §6.4.9;
 // BINARY RFC 3516 §4.2; CONDSTORE/QRESYNC RFC 7162 §3.1.4 and §3.2.6). ENVELOPE, BODY and
 // BODYSTRUCTURE come from the cached analysis (messages.bodystructure_json); a message without one
-// is analysed once here and the result cached. Body sections are views of the stored octets, so
-// BODY[] is byte-identical to the file; the session flushes its queue as it grows, so a large
-// FETCH goes out message by message rather than in one buffer.
+// is analysed once here and the result cached. Body sections are the stored octets, so BODY[] is
+// byte-identical to the file.
+//
+// Reading: one index read names every file of the command (session/message-loader.ts), and the
+// next few small messages are read while one is being answered. A message of STREAM_THRESHOLD
+// octets or more whose requested sections are plain octet ranges (BODY[...] other than
+// HEADER.FIELDS, RFC822*) is never read into memory: its sections are streamed from the file as
+// the connection takes them (session untaggedStream, message/section-range.ts).
 //
 // A FETCH of BODY[...]/BINARY[...] without .PEEK, RFC822 or RFC822.TEXT sets \Seen in a read-write
 // mailbox and the response then carries FLAGS (RFC 9051 §6.4.5).
+import type { BunFile } from 'bun'
 import { internalError, syntaxError, userError } from '../../core/errors.ts'
 import type { MessageRecord } from '../../storage/index.ts'
-import type { FetchAttribute } from '../protocol/fetch-attributes.ts'
+import type { BodySection, FetchAttribute, FetchPartial } from '../protocol/fetch-attributes.ts'
 import { formatFetchItemName } from '../protocol/fetch-attributes.ts'
 import { filterUidsInSet, formatNumbersAsSequenceSet } from '../protocol/sequence-set.ts'
-import { NIL, type ResponseValue, dateTimeValue, flagListValue, list, literal, raw } from '../protocol/serializer.ts'
+import {
+  NIL,
+  type ResponseValue,
+  dateTimeValue,
+  flagListValue,
+  hasStreamedLiteral,
+  list,
+  literal,
+  raw,
+} from '../protocol/serializer.ts'
 import { SELECTED, type CommandContext, defineCommand } from '../session/command-context.ts'
 import { responseFlags } from '../session/message-flags.ts'
 import { requireSelected } from '../session/session-guards.ts'
 import { toUidRanges } from '../session/uid-ranges.ts'
 import type { SelectedMailbox } from '../session/selected-mailbox.ts'
-import { loadMessageAnalysis, type LoadedMessage } from './message-content.ts'
+import { type LoadedMessage, MessageLoader } from '../session/message-loader.ts'
 import {
   type MessageAnalysis,
+  applyPartial,
   binarySectionSize,
   bodyStructureValue,
   bodyValue,
+  decodeAnalysis,
   envelopeValue,
   extractBinarySection,
   extractBodySection,
   seenOnFetch,
 } from '../message/index.ts'
+import type { MimePart } from '../message/mime-tree.ts'
+import { selectHeaderFields } from '../message/section.ts'
+import { type OctetRange, bodySectionRange } from '../message/section-range.ts'
+
+/** A header block read on its own, as a part starting at octet 0 (selectHeaderFields reads start..bodyStart). */
+const HEADER_ONLY_PART: MimePart = { start: 0, bodyStart: 0, end: 0, type: 'text', subtype: 'plain', params: [] }
+
+/** Messages at least this big are streamed from their file when their sections allow it. */
+export const STREAM_THRESHOLD = 1024 * 1024
+/** Streamed sections are read in pieces of this size. */
+const STREAM_CHUNK = 256 * 1024
+/** Small messages read ahead of the one being answered. */
+const READ_AHEAD = 16
 
 export const fetchCommand = defineCommand({
   name: 'FETCH',
@@ -53,22 +83,43 @@ export const fetchCommand = defineCommand({
     }
     if (uids.length === 0) return undefined
     const ranges = toUidRanges(uids)
-    const records = await ctx.storage.messages.list(
-      view.mailboxId,
-      command.changedSince === null ? { uids: ranges } : { uids: ranges, changedSince: command.changedSince },
-    )
+    const records = (
+      await ctx.storage.messages.list(
+        view.mailboxId,
+        command.changedSince === null ? { uids: ranges } : { uids: ranges, changedSince: command.changedSince },
+      )
+    ).filter(r => view.seqOf(r.uid) !== undefined && !view.isExpungePending(r.uid))
     const seenChanged = await markSeen(ctx, view, records, attributes)
+    const plan = planFetch(attributes)
+    const loader = new MessageLoader(ctx.storage, view.mailboxId, ranges)
+    const answer = (record: MessageRecord) =>
+      fetchItems(
+        ctx,
+        view,
+        loader,
+        seenChanged.get(record.uid) ?? record,
+        attributes,
+        plan,
+        seenChanged.has(record.uid),
+      )
+    // Answers in order, with the next READ_AHEAD messages already being read.
+    const pending: Array<Promise<ResponseValue[] | null>> = []
+    let next = 0
+    const fill = () => {
+      while (next < records.length && pending.length < READ_AHEAD)
+        pending.push(answer(records[next++] as MessageRecord))
+    }
     let unreadable = 0
-    for (const original of records) {
-      const seq = view.seqOf(original.uid)
-      if (seq === undefined || view.isExpungePending(original.uid)) continue
-      const record = seenChanged.get(original.uid) ?? original
-      const items = await fetchItems(ctx, view, record, attributes, seenChanged.has(original.uid))
+    for (const record of records) {
+      fill()
+      const items = await (pending.shift() as Promise<ResponseValue[] | null>)
       if (items === null) {
         unreadable++
         continue
       }
-      ctx.untagged([raw(seq), raw('FETCH'), list(items)])
+      const values = [raw(view.seqOf(record.uid) as number), raw('FETCH'), list(items)]
+      if (hasStreamedLiteral(values)) await ctx.untaggedStream(values)
+      else ctx.untagged(values)
     }
     if (unreadable > 0) throw userError(`${unreadable} message(s) could not be read`, { imap: 'SERVERBUG' })
     return undefined
@@ -76,6 +127,33 @@ export const fetchCommand = defineCommand({
 })
 
 const CONTENT_ITEMS: readonly string[] = ['RFC822', 'RFC822.HEADER', 'RFC822.TEXT']
+const ANALYSIS_ITEMS: readonly string[] = ['ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'RFC822.HEADER', 'RFC822.TEXT']
+
+/** What the attributes need, decided once per command. */
+export interface FetchPlan {
+  /** The octets of the message (some section or RFC822 item). */
+  needsBytes: boolean
+  /** The MIME tree or the ENVELOPE. */
+  needsAnalysis: boolean
+  /** Every octet-needing item is a plain range of the file: a big message can be streamed. */
+  streamable: boolean
+}
+
+export function planFetch(attributes: readonly FetchAttribute[]): FetchPlan {
+  const needsBytes = attributes.some(a => a.type !== 'item' || CONTENT_ITEMS.includes(a.name))
+  const needsAnalysis = attributes.some(
+    a =>
+      (a.type === 'item' && ANALYSIS_ITEMS.includes(a.name)) ||
+      (a.type === 'body-section' && (a.section.part.length > 0 || a.section.text !== null)) ||
+      ((a.type === 'binary' || a.type === 'binary-size') && a.part.length > 0),
+  )
+  const streamable = attributes.every(a => {
+    if (a.type === 'item' || a.type === 'body-section') return true
+    // BINARY decodes, and may need literal8 (RFC 3516 §4.2): answered from the octets.
+    return a.type === 'binary-size' && a.part.length === 0
+  })
+  return { needsBytes, needsAnalysis, streamable }
+}
 
 /** UID FETCH always returns UID (RFC 9051 §6.4.9); CHANGEDSINCE implies MODSEQ (RFC 7162 §3.1.4.1). */
 function withImpliedItems(attributes: readonly FetchAttribute[], uid: boolean, changedSince: boolean) {
@@ -109,28 +187,48 @@ async function markSeen(
   return changed
 }
 
+/** Where the octets of one message come from: in memory, or its file (streamed). */
+type Content =
+  | { kind: 'none' }
+  | { kind: 'memory'; bytes: Uint8Array | null; analysis: MessageAnalysis | null }
+  | { kind: 'file'; file: BunFile; size: number; analysis: MessageAnalysis | null }
+
+async function loadContent(loader: MessageLoader, record: MessageRecord, plan: FetchPlan): Promise<Content | null> {
+  if (!plan.needsBytes && !plan.needsAnalysis) return { kind: 'none' }
+  if (plan.needsBytes && plan.streamable && record.size >= STREAM_THRESHOLD) {
+    // Without a cached analysis the message is read (once) to make it; it is then answered from memory.
+    const analysis = plan.needsAnalysis ? decodeAnalysis(record.bodyStructureJson) : null
+    if (!plan.needsAnalysis || analysis !== null) {
+      const file = await loader.file(record)
+      return file === null ? null : { kind: 'file', file, size: analysis?.size ?? record.size, analysis }
+    }
+  }
+  if (!plan.needsAnalysis) {
+    // BODY[] and the like: the octets alone, no MIME tree.
+    const bytes = await loader.bytes(record)
+    return bytes === null ? null : { kind: 'memory', bytes, analysis: null }
+  }
+  const loaded: LoadedMessage | null = await loader.load(record, { needBytes: plan.needsBytes })
+  return loaded === null ? null : { kind: 'memory', bytes: loaded.bytes, analysis: loaded.analysis }
+}
+
 /** The items of one message's FETCH response; null when its file cannot be read. */
 async function fetchItems(
   ctx: CommandContext,
   view: SelectedMailbox,
+  loader: MessageLoader,
   record: MessageRecord,
   attributes: readonly FetchAttribute[],
+  plan: FetchPlan,
   seenChanged: boolean,
 ): Promise<ResponseValue[] | null> {
-  // FLAGS, UID, INTERNALDATE, RFC822.SIZE and MODSEQ come from the index row alone.
-  const needsBytes = attributes.some(a => a.type !== 'item' || CONTENT_ITEMS.includes(a.name))
-  const needsAnalysis = attributes.some(
-    a => a.type !== 'item' || ['ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'RFC822.HEADER', 'RFC822.TEXT'].includes(a.name),
-  )
-  let loaded: LoadedMessage | null = null
-  if (needsBytes || needsAnalysis) {
-    loaded = await loadMessageAnalysis(ctx.storage, record, { needBytes: needsBytes })
-    if (loaded === null) return null
-  }
+  const content = await loadContent(loader, record, plan)
+  if (content === null) return null
   const textOptions = { utf8: ctx.utf8 }
   const items: ResponseValue[] = []
   let flagsWritten = false
   const add = (name: string, value: ResponseValue) => items.push(raw(name), value)
+  const wholeSection: BodySection = { part: [], text: null }
   for (const attribute of attributes) {
     if (attribute.type === 'item') {
       switch (attribute.name) {
@@ -145,43 +243,52 @@ async function fetchItems(
           add('INTERNALDATE', dateTimeValue(new Date(record.internalDate)))
           break
         case 'RFC822.SIZE':
-          add('RFC822.SIZE', raw(loaded?.analysis.size ?? record.size))
+          add(
+            'RFC822.SIZE',
+            raw(
+              analysisOrNull(content)?.size ??
+                (content.kind === 'memory' ? content.bytes?.length : undefined) ??
+                record.size,
+            ),
+          )
           break
         case 'ENVELOPE':
-          add('ENVELOPE', envelopeValue(analysisOf(loaded).envelope, textOptions))
+          add('ENVELOPE', envelopeValue(analysisOf(content).envelope, textOptions))
           break
         case 'BODY':
-          add('BODY', bodyValue(analysisOf(loaded).tree, textOptions))
+          add('BODY', bodyValue(analysisOf(content).tree, textOptions))
           break
         case 'BODYSTRUCTURE':
-          add('BODYSTRUCTURE', bodyStructureValue(analysisOf(loaded).tree, textOptions))
+          add('BODYSTRUCTURE', bodyStructureValue(analysisOf(content).tree, textOptions))
           break
         case 'MODSEQ':
           add('MODSEQ', list([raw(record.modseq)]))
           break
         case 'RFC822':
-          add('RFC822', literal(bytesOf(loaded)))
+          add('RFC822', await sectionValue(content, wholeSection, null))
           break
         case 'RFC822.HEADER':
-        case 'RFC822.TEXT': {
-          const text = attribute.name === 'RFC822.HEADER' ? 'header' : 'text'
-          const bytes = extractBodySection(bytesOf(loaded), analysisOf(loaded).tree, {
-            part: [],
-            text: { type: text },
-          })
-          add(attribute.name, bytes === null ? NIL : literal(bytes))
+          add('RFC822.HEADER', await sectionValue(content, { part: [], text: { type: 'header' } }, null))
           break
-        }
+        case 'RFC822.TEXT':
+          add('RFC822.TEXT', await sectionValue(content, { part: [], text: { type: 'text' } }, null))
+          break
       }
       continue
     }
-    const bytes = bytesOf(loaded)
-    const analysis = analysisOf(loaded)
     const name = formatFetchItemName(attribute)
     if (attribute.type === 'body-section') {
-      const section = extractBodySection(bytes, analysis.tree, attribute.section, attribute.partial)
-      add(name, section === null ? NIL : literal(section))
-    } else if (attribute.type === 'binary') {
+      add(name, await sectionValue(content, attribute.section, attribute.partial))
+      continue
+    }
+    if (content.kind === 'file') {
+      // Only BINARY.SIZE[] is planned for files: the size of the whole message.
+      add(name, raw(content.size))
+      continue
+    }
+    const bytes = bytesOf(content)
+    const analysis = analysisOf(content)
+    if (attribute.type === 'binary') {
       const result = extractBinarySection(bytes, analysis.tree, attribute.part, attribute.partial)
       if (result.ok) add(name, literal(result.bytes, result.bytes.includes(0)))
       else if (result.reason === 'no-such-part') add(name, NIL)
@@ -203,15 +310,55 @@ async function fetchItems(
   return items
 }
 
-/** The content loaded above for items that need it; missing means the need check is wrong. */
-function analysisOf(loaded: LoadedMessage | null): MessageAnalysis {
-  if (loaded === null) throw internalError('FETCH item without the message analysis')
-  return loaded.analysis
+/** A BODY[section]<partial> (or RFC822*) value: a literal, a streamed literal, or NIL. */
+async function sectionValue(
+  content: Content,
+  section: BodySection,
+  partial: FetchPartial | null,
+): Promise<ResponseValue> {
+  if (content.kind !== 'file') {
+    const bytes = bytesOf(content)
+    if (section.part.length === 0 && section.text === null) return literal(applyPartial(bytes, partial))
+    const extracted = extractBodySection(bytes, analysisOf(content).tree, section, partial)
+    return extracted === null ? NIL : literal(extracted)
+  }
+  const located = bodySectionRange(content.analysis?.tree ?? null, content.size, section, partial)
+  if (located.kind === 'none') return NIL
+  if (located.kind === 'needs-tree') throw internalError('FETCH planned a streamed section without the MIME tree')
+  if (located.kind === 'header-fields') {
+    // Only the header is read: a part of its own (start 0) for the field selection.
+    const header = await content.file.slice(located.header.start, located.header.end).bytes()
+    const part = { ...HEADER_ONLY_PART, bodyStart: header.length, end: header.length }
+    return literal(applyPartial(selectHeaderFields(header, part, located.fields, located.not), located.partial))
+  }
+  const { range } = located
+  // Small pieces of a big message (its header, a short part) are simply read.
+  if (range.end - range.start < STREAM_CHUNK) return literal(await content.file.slice(range.start, range.end).bytes())
+  return { type: 'stream', size: range.end - range.start, binary: false, chunks: () => fileChunks(content.file, range) }
 }
 
-function bytesOf(loaded: LoadedMessage | null): Uint8Array {
-  if (loaded?.bytes == null) throw internalError('FETCH item without the message octets')
-  return loaded.bytes
+async function* fileChunks(file: BunFile, range: OctetRange): AsyncGenerator<Uint8Array> {
+  for (let at = range.start; at < range.end; at += STREAM_CHUNK) {
+    const chunk = await file.slice(at, Math.min(range.end, at + STREAM_CHUNK)).bytes()
+    if (chunk.length === 0) return
+    yield chunk
+  }
+}
+
+function analysisOrNull(content: Content): MessageAnalysis | null {
+  return content.kind === 'none' ? null : content.analysis
+}
+
+/** The analysis loaded for items that need it; missing means the plan is wrong. */
+function analysisOf(content: Content): MessageAnalysis {
+  const analysis = analysisOrNull(content)
+  if (analysis === null) throw internalError('FETCH item without the message analysis')
+  return analysis
+}
+
+function bytesOf(content: Content): Uint8Array {
+  if (content.kind !== 'memory' || content.bytes === null) throw internalError('FETCH item without the message octets')
+  return content.bytes
 }
 
 const flagsValue = (ctx: CommandContext, view: SelectedMailbox, record: MessageRecord) =>

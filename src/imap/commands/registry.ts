@@ -7,6 +7,7 @@ import { authenticateCommand } from './authenticate.ts'
 import { capabilityCommand } from './capability.ts'
 import { checkCommand } from './check.ts'
 import { closeCommand } from './close.ts'
+import { compressCommand } from './compress.ts'
 import { copyCommand, moveCommand } from './copy.ts'
 import { createCommand } from './create.ts'
 import { deleteCommand } from './delete.ts'
@@ -25,11 +26,13 @@ import { namespaceCommand } from './namespace.ts'
 import { noopCommand } from './noop.ts'
 import { renameCommand } from './rename.ts'
 import { searchCommand } from './search.ts'
+import { sortCommand } from './sort.ts'
 import { examineCommand, selectCommand } from './select.ts'
 import { starttlsCommand } from './starttls.ts'
 import { statusCommand } from './status.ts'
 import { storeCommand } from './store.ts'
 import { subscribeCommand } from './subscribe.ts'
+import { threadCommand } from './thread.ts'
 import { unselectCommand } from './unselect.ts'
 import { unsubscribeCommand } from './unsubscribe.ts'
 
@@ -64,8 +67,11 @@ export const IMAP_COMMANDS: readonly ImapCommandHandler[] = [
   fetchCommand,
   storeCommand,
   searchCommand,
+  sortCommand,
+  threadCommand,
   copyCommand,
   moveCommand,
+  compressCommand,
 ]
 
 /** Name → handler; throws on a duplicate name (two files claiming one command). */

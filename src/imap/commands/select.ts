@@ -69,8 +69,9 @@ async function describeMailbox(
   command: SelectCommand,
 ): Promise<void> {
   const { storage } = ctx
-  const uids = await storage.messages.uids(box.id)
-  view.load(uids, view.readOnly ? ctx.deps.recent.unclaimed(box.id, uids) : ctx.deps.recent.claim(box.id, uids))
+  const uids = await readUids(ctx, box.id)
+  const all = Array.from(uids)
+  view.load(uids, view.readOnly ? ctx.deps.recent.unclaimed(box.id, all) : ctx.deps.recent.claim(box.id, all))
   const summary = await storage.mailboxes.flagSummary(box.id)
   const flags = [...SYSTEM_FLAGS, ...summary.keywords]
   const rev1 = !ctx.enabled.imap4rev2
@@ -104,6 +105,18 @@ async function describeMailbox(
   if (command.qresync !== null && command.qresync.uidValidity === box.uidValidity) {
     await resync(ctx, view, command.qresync)
   }
+}
+
+/**
+ * The mailbox's UIDs, read after the view subscribed to its events: through the shared snapshots
+ * (labelled with the HIGHESTMODSEQ read now, uid-snapshots.ts) when the server has them.
+ */
+async function readUids(ctx: CommandContext, mailboxId: number): Promise<Uint32Array | number[]> {
+  const snapshots = ctx.deps.uidSnapshots
+  if (snapshots === undefined) return ctx.storage.messages.uids(mailboxId)
+  const current = await ctx.storage.mailboxes.getById(mailboxId)
+  if (current === null) return ctx.storage.messages.uids(mailboxId)
+  return snapshots.read(ctx.storage, mailboxId, current.highestModseq)
 }
 
 /** RFC 7162 §3.2.5.2: what changed since the client's MODSEQ, so it need not refetch everything. */

@@ -1,12 +1,15 @@
 // Everything FETCH needs that can be computed once at delivery (RFC 9051 §6.4.5): the MIME tree
-// (BODYSTRUCTURE, BODY, section offsets), the ENVELOPE and RFC822.SIZE. The result is plain JSON
-// and goes into `messages.bodystructure_json`; a row with another version is simply re-analysed.
+// (BODYSTRUCTURE, BODY, section offsets), the ENVELOPE and RFC822.SIZE, plus the References field
+// THREAD=REFERENCES needs (RFC 5256 §2.2; the ENVELOPE has Message-ID and In-Reply-To but not it).
+// The result is plain JSON and goes into `messages.bodystructure_json`; a row with another version
+// is simply re-analysed.
 import { type ImapEnvelope, readEnvelope } from './envelope.ts'
-import { readHeaderFields } from './header-fields.ts'
+import { fieldValue, findField, readHeaderFields } from './header-fields.ts'
+import { headerText } from './header-text.ts'
 import { type MimePart, parseMimeTree } from './mime-tree.ts'
 
 /** Bump when the shape or the parsing rules change, so cached rows get re-analysed. */
-export const MESSAGE_ANALYSIS_VERSION = 1
+export const MESSAGE_ANALYSIS_VERSION = 2
 
 export interface MessageAnalysis {
   v: typeof MESSAGE_ANALYSIS_VERSION
@@ -15,12 +18,17 @@ export interface MessageAnalysis {
   envelope: ImapEnvelope
   /** The root part: the message itself. */
   tree: MimePart
+  /** The References field, unfolded, or null (RFC 5322 §3.6.4). */
+  references: string | null
 }
 
 export function analyzeMessage(bytes: Uint8Array): MessageAnalysis {
   const tree = parseMimeTree(bytes)
-  const envelope = readEnvelope(bytes, readHeaderFields(bytes, tree.start, tree.bodyStart))
-  return { v: MESSAGE_ANALYSIS_VERSION, size: bytes.length, envelope, tree }
+  const fields = readHeaderFields(bytes, tree.start, tree.bodyStart)
+  const envelope = readEnvelope(bytes, fields)
+  const referencesField = findField(fields, 'References')
+  const references = referencesField === undefined ? null : headerText(fieldValue(bytes, referencesField))
+  return { v: MESSAGE_ANALYSIS_VERSION, size: bytes.length, envelope, tree, references }
 }
 
 /** The cache column's text. */

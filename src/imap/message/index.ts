@@ -22,6 +22,7 @@ export {
   binarySectionSize,
   extractBinarySection,
   extractBodySection,
+  selectHeaderFields,
   findPart,
 } from './section.ts'
 export { type SeenDecision, seenOnFetch } from './seen-on-fetch.ts'

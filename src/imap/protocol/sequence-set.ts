@@ -95,12 +95,13 @@ export function expandSequenceSet(ranges: readonly SequenceRange[], max: number)
  * The UIDs of `uids` (ascending, as in the mailbox) that are in the set. "*" is the highest UID,
  * so `559:*` includes the last message even when 559 is above every UID (RFC 9051 §6.4.9).
  */
-export function filterUidsInSet(ranges: readonly SequenceRange[], uids: readonly number[]): number[] {
+export function filterUidsInSet(ranges: readonly SequenceRange[], uids: ArrayLike<number>): number[] {
   const max = uids.length > 0 ? (uids[uids.length - 1] as number) : 0
   const intervals = normalizeSequenceSet(ranges, max)
   const out: number[] = []
   let i = 0
-  for (const uid of uids) {
+  for (let k = 0; k < uids.length; k++) {
+    const uid = uids[k] as number
     while (i < intervals.length && (intervals[i] as [number, number])[1] < uid) i++
     if (i === intervals.length) break
     if (uid >= (intervals[i] as [number, number])[0]) out.push(uid)

@@ -22,6 +22,20 @@ export type ResponseValue =
   | { type: 'literal'; value: Uint8Array; binary: boolean }
   | { type: 'nil' }
   | { type: 'list'; items: ResponseValue[] }
+  /** A literal whose octets are read while they are written (a big message body, streamed). */
+  | StreamedLiteral
+
+/**
+ * A literal of known size whose octets come from `chunks()` (a file, read piece by piece). The
+ * session writes the `{size}` prefix, then the chunks as the connection takes them; the chunks
+ * must add up to exactly `size` octets.
+ */
+export interface StreamedLiteral {
+  type: 'stream'
+  size: number
+  binary: boolean
+  chunks(): AsyncIterable<Uint8Array>
+}
 
 export interface SerializeOptions {
   /** UTF8=ACCEPT (RFC 6855 §3) or IMAP4rev2: UTF-8 may appear in quoted strings. */
@@ -89,9 +103,27 @@ function isValidScalarText(text: string): boolean {
   return !/[\ud800-\udfff]/.test(text.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))
 }
 
-/** Values separated by SP, as bytes (literals kept byte-exact). */
+/** Values separated by SP, as bytes (literals kept byte-exact). Streamed literals are not allowed here. */
 export function serializeValues(values: readonly ResponseValue[], options: SerializeOptions = {}): Uint8Array {
-  const parts: Uint8Array[] = []
+  const parts = serializeParts(values, options)
+  if (parts.some(part => !(part instanceof Uint8Array))) throw new Error('streamed literal in serializeValues')
+  return concatBytes(parts as Uint8Array[])
+}
+
+/** Whether a value (or anything inside a list) is a streamed literal. */
+export function hasStreamedLiteral(values: readonly ResponseValue[]): boolean {
+  return values.some(v => v.type === 'stream' || (v.type === 'list' && hasStreamedLiteral(v.items)))
+}
+
+/**
+ * Values separated by SP as a sequence of byte runs and streamed literals, in wire order: a
+ * streamed literal's `{size}` prefix ends the bytes before it.
+ */
+export function serializeParts(
+  values: readonly ResponseValue[],
+  options: SerializeOptions = {},
+): Array<Uint8Array | StreamedLiteral> {
+  const parts: Array<Uint8Array | StreamedLiteral> = []
   let text = ''
   const flushText = () => {
     if (text !== '') parts.push(encoder.encode(text))
@@ -133,6 +165,11 @@ export function serializeValues(values: readonly ResponseValue[], options: Seria
       case 'literal':
         writeLiteral(value.value, value.binary)
         return
+      case 'stream':
+        text += `${value.binary ? '~' : ''}{${value.size}}${CRLF}`
+        flushText()
+        parts.push(value)
+        return
     }
   }
   const writeLiteral = (bytes: Uint8Array, binary: boolean) => {
@@ -145,7 +182,7 @@ export function serializeValues(values: readonly ResponseValue[], options: Seria
     write(value)
   })
   flushText()
-  return concatBytes(parts)
+  return parts
 }
 
 function quoteBytes(bytes: Uint8Array): Uint8Array {

@@ -33,6 +33,8 @@ export interface SearchScope {
   lastUid: number
   /** Epoch milliseconds, for OLDER/YOUNGER. */
   now: number
+  /** UIDs of the saved search result, `$` (SEARCHRES, RFC 5182 §2.1); empty when nothing was saved. */
+  saved?: ReadonlySet<number>
 }
 
 interface MessageContent {
@@ -42,7 +44,7 @@ interface MessageContent {
   analysis: MessageAnalysis
 }
 
-/** Whether the message matches the key. `$` must have been refused before (no SEARCHRES). */
+/** Whether the message matches the key. */
 export async function matchesSearch(key: SearchKey, message: SearchCandidate, scope: SearchScope): Promise<boolean> {
   let content: MessageContent | null | undefined
   const loadContent = async (): Promise<MessageContent | null> => {
@@ -76,9 +78,12 @@ export async function matchesSearch(key: SearchKey, message: SearchCandidate, sc
       case 'not':
         return !(await evaluate(k.key))
       case 'sequence':
-        return k.set.kind === 'set' && sequenceSetIncludes(k.set.ranges, message.seq, scope.messageCount)
       case 'uid':
-        return k.set.kind === 'set' && sequenceSetIncludes(k.set.ranges, record.uid, scope.lastUid)
+        // RFC 5182 §2.1: `$` is a set of messages, the same whether used as numbers or as UIDs.
+        if (k.set.kind === 'saved') return scope.saved?.has(record.uid) ?? false
+        return k.type === 'sequence'
+          ? sequenceSetIncludes(k.set.ranges, message.seq, scope.messageCount)
+          : sequenceSetIncludes(k.set.ranges, record.uid, scope.lastUid)
       case 'flag':
         return hasFlag(message, k.flag) === k.present
       case 'size':

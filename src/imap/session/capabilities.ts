@@ -28,6 +28,7 @@ const MAILBOX_CAPABILITIES = [
   'UTF8=ACCEPT', // RFC 6855
   'CONDSTORE', // RFC 7162 §3.1: HIGHESTMODSEQ in SELECT/STATUS; MODSEQ in FETCH/STORE
   'QRESYNC', // RFC 7162 §3.2: SELECT (QRESYNC ...), VANISHED; UID FETCH VANISHED
+  'COMPRESS=DEFLATE', // RFC 4978 (commands/compress.ts)
 ] as const
 
 /**
@@ -36,7 +37,13 @@ const MAILBOX_CAPABILITIES = [
  */
 export const MESSAGE_COMMAND_CAPABILITIES = [
   'MOVE', // RFC 6851 (commands/copy.ts)
-  'ESEARCH', // RFC 4731: RETURN (MIN MAX ALL COUNT); SAVE/`$` need SEARCHRES, not offered
+  'ESEARCH', // RFC 4731: RETURN (MIN MAX ALL COUNT)
+  'SEARCHRES', // RFC 5182: RETURN (SAVE) and `$` (selected-mailbox.ts)
+  'SORT', // RFC 5256 §3 (commands/sort.ts)
+  'SORT=DISPLAY', // RFC 5957: DISPLAYFROM, DISPLAYTO
+  'ESORT', // RFC 5267 §3.2: SORT RETURN (MIN MAX ALL COUNT SAVE)
+  'THREAD=ORDEREDSUBJECT', // RFC 5256 §2.2 (commands/thread.ts)
+  'THREAD=REFERENCES', // RFC 5256 §2.2
 ] as const
 
 export interface CapabilityContext {

@@ -16,6 +16,7 @@ import type { ResponseValue, UntaggedStatus } from '../protocol/serializer.ts'
 import type { ImapMetrics } from './imap-metrics.ts'
 import type { RecentTracker } from './recent-tracker.ts'
 import type { SelectedMailbox } from './selected-mailbox.ts'
+import type { UidSnapshots } from './uid-snapshots.ts'
 import type { ImapSessionSettings } from './session-settings.ts'
 
 /** RFC 9051 §3: the connection states (the session moves between them; commands name where they run). */
@@ -51,6 +52,8 @@ export interface ImapSessionDeps {
   metrics: ImapMetrics
   recent: RecentTracker
   commands: ReadonlyMap<string, ImapCommandHandler>
+  /** UID arrays shared by sessions selecting the same mailbox state (one per server; optional in tests). */
+  uidSnapshots?: UidSnapshots
 }
 
 export interface CommandResult {
@@ -112,6 +115,11 @@ export interface CommandContext {
 
   /** Queue `* <values>`; output goes out in batches, and always before the tagged response. */
   untagged(values: readonly ResponseValue[]): void
+  /**
+   * Write `* <values>` that hold streamed literals (a big message body read from its file): the
+   * queued output goes first, then each literal as the connection takes it (backpressure).
+   */
+  untaggedStream(values: readonly ResponseValue[]): Promise<void>
   /** Queue `* OK [CODE] text` and the like. */
   untaggedStatus(status: UntaggedStatus, text: string, code?: string): void
   /** Write the queued output now (long responses; before waiting for anything). */
@@ -140,4 +148,8 @@ export interface CommandContext {
   setIdling(idling: boolean): void
   /** STARTTLS after its OK: drop pipelined plaintext (RFC 9051 §6.2.1) and upgrade. */
   startTls(): Promise<void>
+  /** COMPRESS=DEFLATE is already on (RFC 4978 §3: a second COMPRESS is NO [COMPRESSIONACTIVE]). */
+  readonly compressionActive: boolean
+  /** COMPRESS after its OK: everything after it, both ways, is raw DEFLATE (RFC 4978 §3). */
+  startCompression(): void
 }

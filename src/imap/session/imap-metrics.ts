@@ -2,6 +2,7 @@
 // endpoints. Labels stay bounded: `endpoint` is imap/imaps, `command` a parsed command name (or
 // "invalid"), `result` ok/no/bad.
 import type { Counter, Gauge, MetricsRegistry } from '../../observability/metrics.ts'
+import type { Tracer } from '../../observability/tracing/tracer.ts'
 
 export type CommandOutcome = 'ok' | 'no' | 'bad'
 
@@ -10,6 +11,7 @@ export interface ImapMetrics {
   active: Gauge
   commands: Counter
   authFailures: Counter
+  tracer: Tracer
 }
 
 export function createImapMetrics(registry: MetricsRegistry): ImapMetrics {
@@ -18,5 +20,6 @@ export function createImapMetrics(registry: MetricsRegistry): ImapMetrics {
     active: registry.gauge('imap_active_connections', 'IMAP connections open now, by endpoint'),
     commands: registry.counter('imap_commands_total', 'IMAP commands answered, by command and result'),
     authFailures: registry.counter('auth_failures_total', 'Failed logins, by protocol'),
+    tracer: registry.tracer,
   }
 }

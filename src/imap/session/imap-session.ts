@@ -9,19 +9,22 @@
 // handler throws becomes NO/BAD there (error-reply.ts), is counted (too many BADs or failed logins:
 // `* BYE` and close) and logged at a level that fits (NO [SERVERBUG] with the stack).
 import type { Logger } from '../../core/logger.ts'
+import { DeflateTransport } from '../../net/deflate-transport.ts'
 import type { CloseReason, Session, Transport } from '../../net/transport.ts'
+import { ImapCommandTrace } from '../../observability/tracing/imap-command-trace.ts'
 import type { Storage } from '../../storage/index.ts'
 import { tryParseCommand } from '../protocol/parse-command.ts'
 import { type ImapParseError } from '../protocol/imap-parse-error.ts'
 import { DEFAULT_RECEIVER_LIMITS, ImapReceiver, type RawCommand, type ReceiverLimits } from '../protocol/receiver.ts'
 import {
   type ResponseValue,
+  type StreamedLiteral,
   type TaggedStatus,
   type UntaggedStatus,
   concatBytes,
   continuationRequest,
+  serializeParts,
   taggedResponse,
-  untagged,
   untaggedResponse,
 } from '../protocol/serializer.ts'
 import { capabilityList } from './capabilities.ts'
@@ -46,7 +49,13 @@ import type { ImapSessionSettings } from './session-settings.ts'
 const PRE_AUTH_LIMITS = { maxLiteralSize: 16 * 1024, maxCommandSize: 64 * 1024 }
 /** Queued output is written once it reaches this size, not only at the end of a command. */
 const FLUSH_THRESHOLD = 64 * 1024
+/** A streamed literal waits before reading more while the connection holds this much... */
+const STREAM_HIGH_WATER = 1024 * 1024
+/** ...until it is down to this. */
+const STREAM_LOW_WATER = 256 * 1024
 const encoder = new TextEncoder()
+const STAR_SP = encoder.encode('* ')
+const CRLF_BYTES = encoder.encode('\r\n')
 
 class ConnectionClosedError extends Error {
   constructor() {
@@ -86,11 +95,17 @@ export class ImapSession implements Session, CommandContext {
   private unsubscribe: (() => void) | null = null
   private idleWaiters: Array<() => void> = []
   private readonly endpoint: { endpoint: string }
+  private readonly trace: ImapCommandTrace
+  /** COMPRESS=DEFLATE is on (RFC 4978): `transport` is the compressing wrapper. */
+  private deflate: DeflateTransport | null = null
+  /** The connection's transport; after COMPRESS, the compressing wrapper around it. */
+  transport: Transport
 
   constructor(
-    readonly transport: Transport,
+    transport: Transport,
     readonly deps: ImapSessionDeps,
   ) {
+    this.transport = transport
     this.settings = deps.settings
     this.storage = deps.storage
     this.logger = transport.logger
@@ -98,6 +113,10 @@ export class ImapSession implements Session, CommandContext {
     this.receiver = new ImapReceiver(this.receiverLimits())
     deps.metrics.connections.inc(this.endpoint)
     deps.metrics.active.inc(this.endpoint)
+    this.trace = new ImapCommandTrace(deps.metrics.tracer, {
+      'imap.endpoint': this.settings.endpoint,
+      'net.peer.ip': transport.remoteAddress,
+    })
     transport.setIdleTimeout(this.settings.idleTimeoutMs)
     // RFC 9051 §7.1.1: the greeting may carry the capabilities, saving a round trip.
     transport.write(
@@ -114,6 +133,13 @@ export class ImapSession implements Session, CommandContext {
   onData(chunk: Uint8Array): void {
     // RFC 9051 §6.2.1: nothing sent behind STARTTLS before the handshake is ever interpreted.
     if (this.closed || this.negotiatingTls || this.state === 'logout') return
+    if (this.deflate !== null) this.deflate.inflate(chunk)
+    else this.receive(chunk)
+  }
+
+  /** Plain (or inflated) command bytes. */
+  private receive(chunk: Uint8Array): void {
+    if (this.closed || this.state === 'logout') return
     this.receiver.push(chunk)
     if (this.lineWaiter !== null) this.deliverLine()
     else this.kick()
@@ -187,7 +213,30 @@ export class ImapSession implements Session, CommandContext {
   }
 
   untagged(values: readonly ResponseValue[]): void {
-    this.queue(untagged(values, { utf8: this.utf8 }))
+    // The serialized pieces are queued as they are (a literal is the message's own buffer): the
+    // one copy is flush() joining the queue into a single write.
+    const parts = serializeParts(values, { utf8: this.utf8 })
+    this.queue(STAR_SP)
+    for (const part of parts) {
+      if (!(part instanceof Uint8Array)) throw new Error('streamed literal in untagged(); use untaggedStream()')
+      this.queue(part)
+    }
+    this.queue(CRLF_BYTES)
+  }
+
+  async untaggedStream(values: readonly ResponseValue[]): Promise<void> {
+    const parts = serializeParts(values, { utf8: this.utf8 })
+    this.queue(STAR_SP)
+    for (const part of parts) {
+      if (part instanceof Uint8Array) {
+        this.queue(part)
+        continue
+      }
+      // Everything before the literal goes out first; then its octets straight to the transport.
+      this.flush()
+      await this.writeStreamedLiteral(part)
+    }
+    this.queue(CRLF_BYTES)
   }
 
   untaggedStatus(status: UntaggedStatus, text: string, code?: string): void {
@@ -263,6 +312,28 @@ export class ImapSession implements Session, CommandContext {
     }
   }
 
+  get compressionActive(): boolean {
+    return this.deflate !== null
+  }
+
+  startCompression(): void {
+    if (this.deflate !== null || this.closed) return
+    // RFC 4978 §3: compression starts right after the tagged OK, in both directions. Whatever the
+    // client sent behind the command is already compressed: it goes through the inflater too.
+    const leftover = this.receiver.takeLeftover()
+    const inner = this.transport
+    const deflate = new DeflateTransport(inner, {
+      onData: bytes => this.receive(bytes),
+      onError: error => {
+        this.logger.info('invalid compressed input; closing', { error: error.message })
+        this.bye('Invalid compressed data')
+      },
+    })
+    this.deflate = deflate
+    this.transport = deflate
+    deflate.inflate(leftover)
+  }
+
   async startTls(): Promise<void> {
     this.flush()
     // RFC 9051 §6.2.1 / CVE-2011-0411 class: commands pipelined behind STARTTLS were sent in the
@@ -328,6 +399,7 @@ export class ImapSession implements Session, CommandContext {
     }
     const command = parsed.command
     const label = 'uid' in command && command.uid ? `UID ${command.name}` : command.name
+    this.trace.begin(command.name, label !== command.name)
     const handler = this.deps.commands.get(command.name) as ImapCommandHandler | undefined
     let result: CommandResult | undefined
     try {
@@ -359,6 +431,7 @@ export class ImapSession implements Session, CommandContext {
     this.queue(encoder.encode(taggedResponse(tag, status, text, code)))
     const result = status.toLowerCase() as CommandOutcome
     this.deps.metrics.commands.inc({ command, result })
+    this.trace.answered(status, text)
     if (status === 'BAD') this.countError()
   }
 
@@ -402,6 +475,47 @@ export class ImapSession implements Session, CommandContext {
     this.out.push(bytes)
     this.outSize += bytes.length
     if (this.outSize >= FLUSH_THRESHOLD) this.flush()
+  }
+
+  /**
+   * A streamed literal's octets, a chunk at a time: the next chunk is read only once the
+   * connection has taken most of the last ones (POP3 RETR does the same), so a slow client never
+   * makes the server hold a big message. If the source fails or comes up short, the literal can
+   * no longer be completed and the connection is closed (RFC 9051 §7.1.5 has no other way out).
+   */
+  private async writeStreamedLiteral(literal: StreamedLiteral): Promise<void> {
+    let written = 0
+    try {
+      for await (const chunk of literal.chunks()) {
+        if (this.closed || this.ending) return
+        const piece = chunk.length > literal.size - written ? chunk.subarray(0, literal.size - written) : chunk
+        this.transport.write(piece)
+        written += piece.length
+        if (written >= literal.size) break
+        if (this.transport.queuedBytes > STREAM_HIGH_WATER && !(await this.drained())) return
+      }
+    } catch (error) {
+      this.logger.error('message read failed while streaming a literal; closing', { error })
+      this.closeNow()
+      throw error
+    }
+    if (written !== literal.size) {
+      this.logger.error('message shorter than its literal; closing', { expected: literal.size, written })
+      this.closeNow()
+      throw new Error('streamed literal ended early')
+    }
+  }
+
+  /** Waits until the transport's queue is down to STREAM_LOW_WATER; false when the connection went. */
+  private async drained(): Promise<boolean> {
+    let pause = 1
+    while (this.transport.queuedBytes > STREAM_LOW_WATER) {
+      if (this.closed || this.ending) return false
+      // The transport has no drain event for sessions: poll with a short, growing pause (as POP3).
+      await new Promise(resolve => setTimeout(resolve, pause))
+      pause = Math.min(pause * 2, 20)
+    }
+    return !this.closed && !this.ending
   }
 
   private deliverLine(): void {

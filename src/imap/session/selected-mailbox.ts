@@ -16,6 +16,8 @@ import { syntaxError } from '../../core/errors.ts'
 import type { MailboxEvent } from '../../storage/index.ts'
 import { type SequenceSet, filterUidsInSet, isSequenceSetInRange, expandSequenceSet } from '../protocol/sequence-set.ts'
 
+const EMPTY_UIDS = new Uint32Array(0)
+
 export interface SelectedMailboxInit {
   mailboxId: number
   name: string
@@ -52,8 +54,12 @@ export class SelectedMailbox {
   /** Highest MODSEQ this session has heard of (RFC 7162 §3.1.1). */
   highestModseq: number
 
-  /** UIDs in sequence order: message n is uids[n - 1]. */
-  private uids: number[] = []
+  /**
+   * UIDs in sequence order: message n is uids[n - 1]. Never changed in place, only replaced, so
+   * sessions that selected the same mailbox state share one array (uid-snapshots.ts); 4 octets a
+   * message instead of a JS array's 8 matters with thousands of idle sessions.
+   */
+  private uids: Uint32Array = EMPTY_UIDS
   private readonly recent = new Set<number>()
   private readonly claimRecent: (uids: readonly number[]) => number[]
   private readonly pendingExpunged = new Set<number>()
@@ -62,6 +68,11 @@ export class SelectedMailbox {
   /** UID → MODSEQ of a flag change not yet reported. */
   private readonly pendingFlags = new Map<number, number>()
   private deleted = false
+  /**
+   * SEARCHRES (RFC 5182 §2.1): the UIDs the last SEARCH RETURN (SAVE) matched. Kept as UIDs, so a
+   * message expunged since simply drops out; empty (not absent) in a freshly selected mailbox.
+   */
+  private savedResult: readonly number[] = []
 
   constructor(init: SelectedMailboxInit) {
     this.mailboxId = init.mailboxId
@@ -76,8 +87,8 @@ export class SelectedMailbox {
    * The messages at selection time. Subscribe to events first, then read the UIDs and load them:
    * an event that raced the read is then either already in `uids` (and ignored) or still queued.
    */
-  load(uids: readonly number[], recent: Iterable<number>): void {
-    this.uids = [...uids]
+  load(uids: Uint32Array | readonly number[], recent: Iterable<number>): void {
+    this.uids = uids instanceof Uint32Array ? uids : Uint32Array.from(uids)
     for (const uid of recent) this.recent.add(uid)
   }
 
@@ -89,7 +100,7 @@ export class SelectedMailbox {
   }
 
   /** The UIDs in sequence order (index n-1 is message n). Do not keep it across a flush. */
-  get allUids(): readonly number[] {
+  get allUids(): ArrayLike<number> {
     return this.uids
   }
 
@@ -126,13 +137,23 @@ export class SelectedMailbox {
    * UIDs that do not exist are simply left out (RFC 9051 §6.4.9).
    */
   uidsOf(set: SequenceSet, byUid: boolean): number[] {
-    // SEARCHRES (RFC 5182 "$") is not advertised; the parser accepts it, so refuse it here.
-    if (set.kind === 'saved') throw syntaxError('No saved search result ($): SEARCHRES is not supported')
+    // RFC 5182 §2.1: "$" names the same messages whether the command counts by UID or by number.
+    if (set.kind === 'saved') return this.savedUids()
     if (byUid) return filterUidsInSet(set.ranges, this.uids)
     if (!isSequenceSetInRange(set.ranges, this.uids.length)) {
       throw syntaxError(`Message sequence number out of range (mailbox has ${this.uids.length} messages)`)
     }
     return expandSequenceSet(set.ranges, this.uids.length).map(seq => this.uids[seq - 1] as number)
+  }
+
+  /** RFC 5182 §2.4: SEARCH RETURN (SAVE) replaces the saved result (a failed SEARCH empties it). */
+  saveResult(uids: readonly number[]): void {
+    this.savedResult = [...uids].sort((a, b) => a - b)
+  }
+
+  /** The saved result's messages still in the view, ascending (RFC 5182 §2.1: expunged ones drop out). */
+  savedUids(): number[] {
+    return this.savedResult.filter(uid => this.indexOf(uid) >= 0)
   }
 
   // ---- changes by others ----
@@ -223,7 +244,10 @@ export class SelectedMailbox {
       const added = this.pendingAdded.filter(uid => uid > this.lastUid)
       this.pendingAdded = []
       if (added.length > 0) {
-        for (const uid of added) this.uids.push(uid)
+        const grown = new Uint32Array(this.uids.length + added.length)
+        grown.set(this.uids)
+        grown.set(added, this.uids.length)
+        this.uids = grown
         for (const uid of this.claimRecent(added)) this.recent.add(uid)
         updates.exists = this.uids.length
         updates.recent = this.recent.size

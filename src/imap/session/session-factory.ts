@@ -9,6 +9,7 @@ import type { ImapMetrics } from './imap-metrics.ts'
 import { ImapSession } from './imap-session.ts'
 import type { RecentTracker } from './recent-tracker.ts'
 import type { ImapSessionSettings } from './session-settings.ts'
+import { UidSnapshots } from './uid-snapshots.ts'
 
 export interface ImapSessionFactoryOptions {
   settings: ImapSessionSettings
@@ -19,9 +20,15 @@ export interface ImapSessionFactoryOptions {
   recent: RecentTracker
   /** Defaults to every command in commands/registry.ts. */
   commands?: ReadonlyMap<string, ImapCommandHandler>
+  /** One per server, shared by both endpoints (uid-snapshots.ts); a fresh one when absent. */
+  uidSnapshots?: UidSnapshots
 }
 
 export function createImapSessionFactory(options: ImapSessionFactoryOptions): SessionFactory {
-  const deps: ImapSessionDeps = { ...options, commands: options.commands ?? createCommandRegistry() }
+  const deps: ImapSessionDeps = {
+    ...options,
+    commands: options.commands ?? createCommandRegistry(),
+    uidSnapshots: options.uidSnapshots ?? new UidSnapshots(),
+  }
   return transport => new ImapSession(transport, deps)
 }

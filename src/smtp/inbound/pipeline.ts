@@ -15,6 +15,8 @@ import type { ServerDeps } from '../../core/server-deps.ts'
 import { errorMessage } from '../../core/errors.ts'
 import { checkDnsbl } from '../../antispam/dnsbl.ts'
 import { createOutboundQueue, type OutboundQueue, type QueuedRecipient } from '../../delivery/queue/outbound-queue.ts'
+import { looksLikeDsn } from '../../delivery/dsn/parse-dsn.ts'
+import { recordInboundDsn } from '../../delivery/dsn/record-inbound-dsn.ts'
 import { claimsAuthservId } from '../../security/mailauth/authentication-results.ts'
 import { type MessageVerification, verifyMessage } from '../../security/mailauth/verify-message.ts'
 import { type DeliveryTarget, INBOX } from '../../storage/index.ts'
@@ -281,6 +283,9 @@ export function createInboundPipeline(deps: ServerDeps, options: InboundPipeline
         dmarc: verification?.dmarc?.result,
         junk: quarantine || undefined,
       })
+      // Issue 7 §5: a DSN another MTA sent about one of our messages is recorded against its queue entry.
+      if (from.address === '' && targets.length > 0 && looksLikeDsn(message))
+        void recordInboundDsn({ queue, clock, logger: log }, message)
       const id = result.queueId ?? ctx.cid
       return everyone(standardReply('messageAccepted', `Message accepted as ${id}`))
     },

@@ -1,6 +1,7 @@
 // SMTP events for the process-wide metrics registry (issue part 6). Created once per server and
 // shared by the three listeners; the `port` label is the listener kind (mx, submission, submissions).
 import type { Counter, Gauge, MetricsRegistry } from '../../observability/metrics.ts'
+import type { Tracer } from '../../observability/tracing/tracer.ts'
 import type { SmtpReply } from '../protocol/reply.ts'
 
 /** Why a reply refused something; a small fixed set, so label cardinality stays bounded. */
@@ -31,6 +32,7 @@ export interface SmtpMetrics {
   rejections: Counter
   bytesReceived: Counter
   authFailures: Counter
+  tracer: Tracer
 }
 
 export function createSmtpMetrics(registry: MetricsRegistry): SmtpMetrics {
@@ -41,6 +43,7 @@ export function createSmtpMetrics(registry: MetricsRegistry): SmtpMetrics {
     rejections: registry.counter('smtp_rejections_total', 'SMTP replies refusing a command, by reason'),
     bytesReceived: registry.counter('smtp_bytes_received_total', 'Bytes received from SMTP clients'),
     authFailures: registry.counter('auth_failures_total', 'Failed logins, by protocol'),
+    tracer: registry.tracer,
   }
 }
 

@@ -10,6 +10,7 @@
 import { MailError } from '../../core/errors.ts'
 import type { Logger } from '../../core/logger.ts'
 import { LineReader } from '../../net/line-reader.ts'
+import { SmtpTransactionTrace } from '../../observability/tracing/smtp-transaction-trace.ts'
 import type { CloseReason, Session, Transport } from '../../net/transport.ts'
 import type { InboundContext } from '../inbound/inbound-types.ts'
 import { MAX_AUTH_LINE, parseCommand } from '../protocol/parse-command.ts'
@@ -69,6 +70,7 @@ export class SmtpSession implements Session, SessionContext {
   private running = false
   private idleWaiters: Array<() => void> = []
   private shutdownRequested = false
+  private readonly trace: SmtpTransactionTrace
 
   constructor(
     readonly transport: Transport,
@@ -85,6 +87,10 @@ export class SmtpSession implements Session, SessionContext {
     this.inputLimit = 2 * this.settings.maxMessageSize + INPUT_SLACK
     deps.metrics.connections.inc(this.port)
     deps.metrics.active.inc(this.port)
+    this.trace = new SmtpTransactionTrace(deps.metrics.tracer, {
+      'smtp.port': this.settings.port,
+      'net.peer.ip': transport.remoteAddress,
+    })
     transport.setIdleTimeout(this.settings.commandTimeoutMs)
     // Written at once, never delayed: early talkers are caught by the pipelining rule instead.
     transport.write(formatReply(greetingReply(this.settings.hostname)))
@@ -118,6 +124,7 @@ export class SmtpSession implements Session, SessionContext {
     this.out = []
     this.input.clear()
     this.deps.metrics.active.dec(this.port)
+    this.trace.close()
     this.logger.debug('smtp session closed', { reason, errors: this.state.errors })
     // A STARTTLS interrupted by the close never settles (transport.ts), so the loop may stay
     // suspended; nobody should wait for it.
@@ -350,6 +357,7 @@ export class SmtpSession implements Session, SessionContext {
     }
     if (reply === null) return
     if (endOfMessage) this.deps.metrics.messages.inc({ ...this.port, result: messageResult(reply) })
+    this.trace.reply(verb, reply.code, endOfMessage)
     this.send(reply, verb)
   }
 

@@ -159,40 +159,4 @@ export const auditLog = sqliteTable(
   t => [index('audit_log_at_idx').on(t.at)],
 )
 
-/**
- * The persistent outbound queue (DESIGN.md "delivery"): one row per accepted message that still has
- * remote recipients. The message bytes live in `<dataDir>/<spool_path>` (written and fsynced before
- * the row is committed, see src/delivery/queue/spool-file.ts); the delivery worker owns the state
- * machine after `queued`.
- */
-export const outboundQueue = sqliteTable(
-  'outbound_queue',
-  {
-    /** newId('q'): time-sortable, also the spool file's name. */
-    id: text('id').primaryKey(),
-    createdAt: integer('created_at').notNull(),
-    /** RFC 5321 reverse-path (MAIL FROM), '' for the null sender `<>`. */
-    sender: text('sender').notNull(),
-    /** JSON array of { address, notify, orcpt } (RFC 3461 §4.1, §4.2), one per remote recipient. */
-    recipientsJson: text('recipients_json').notNull(),
-    /** Spool file, relative to the data directory (`queue/<id>.eml`). */
-    spoolPath: text('spool_path').notNull(),
-    size: integer('size').notNull(),
-    /** RFC 3461 §4.3 RET and §4.4 ENVID, passed on or used for DSNs. */
-    ret: text('ret'),
-    envid: text('envid'),
-    /** RFC 6152 BODY= and RFC 6531 SMTPUTF8 of the original transaction, so the relay repeats them. */
-    bodyType: text('body_type'),
-    smtputf8: integer('smtputf8', { mode: 'boolean' }).notNull().default(false),
-    /** RFC 8689 REQUIRETLS. */
-    requireTls: integer('require_tls', { mode: 'boolean' }).notNull().default(false),
-    /** Authenticated submitter (DKIM signing, bounces), null for mail forwarded from the MX. */
-    accountId: integer('account_id'),
-    /** `queued` when accepted; the delivery worker adds its own states. */
-    state: text('state').notNull().default('queued'),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: integer('next_attempt_at').notNull(),
-    lastError: text('last_error'),
-  },
-  t => [index('outbound_queue_state_next_idx').on(t.state, t.nextAttemptAt)],
-)
+// The outbound queue table moved to schema-delivery.ts (migration 0002 reshaped it).

@@ -31,7 +31,12 @@ beforeAll(async () => {
   dns = await startFakeDns({})
   const set = freePortFlags.filter(f => f !== '--set')
   const { config } = loadConfig({
-    flags: { set: [...set, `dns.servers=${dns.address}`, 'dns.timeoutMs=500'], 'data-dir': dir, hostname: HOST },
+    // The queue runner stays off: these tests look at what was queued, not at its delivery.
+    flags: {
+      set: [...set, `dns.servers=${dns.address}`, 'dns.timeoutMs=500', 'queue.enabled=false'],
+      'data-dir': dir,
+      hostname: HOST,
+    },
     env: {},
     cwd: dir,
     searchPaths: [],

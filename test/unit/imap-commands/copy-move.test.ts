@@ -69,7 +69,7 @@ describe('MOVE', () => {
       'a1 OK MOVE completed',
     ])
     expect(await f.storage.messages.uids(boxId)).toEqual([1, 3])
-    expect(c.session.selected?.allUids).toEqual([1, 3])
+    expect(Array.from(c.session.selected?.allUids ?? [])).toEqual([1, 3])
   })
 
   test('UID MOVE with QRESYNC reports VANISHED', async () => {

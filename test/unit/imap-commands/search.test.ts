@@ -143,16 +143,12 @@ describe('refused', () => {
     expect(await c.send('a1 SEARCH CHARSET KOI8-R ALL')).toContain('a1 NO [BADCHARSET (US-ASCII UTF-8)]')
   })
 
-  test.each([
-    'a1 SEARCH',
-    'a1 SEARCH BOGUS',
-    'a1 SEARCH SINCE 31-Feb-2025',
-    'a1 SEARCH $',
-    'a1 SEARCH RETURN (SAVE) ALL',
-    'a1 SEARCH OR SEEN',
-  ])('%s → BAD', async line => {
-    expect(await c.send(line)).toContain('a1 BAD')
-  })
+  test.each(['a1 SEARCH', 'a1 SEARCH BOGUS', 'a1 SEARCH SINCE 31-Feb-2025', 'a1 SEARCH OR SEEN'])(
+    '%s → BAD',
+    async line => {
+      expect(await c.send(line)).toContain('a1 BAD')
+    },
+  )
 })
 
 describe('sentDay', () => {

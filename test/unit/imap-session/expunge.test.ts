@@ -52,7 +52,7 @@ describe('own expunges', () => {
       '* 3 EXPUNGE',
       'a3 OK EXPUNGE completed',
     ])
-    expect(c.session.selected?.allUids).toEqual([1, 4])
+    expect(Array.from(c.session.selected?.allUids ?? [])).toEqual([1, 4])
   })
 
   test('UID EXPUNGE only touches the given UIDs', async () => {
@@ -128,7 +128,7 @@ describe('two sessions on one mailbox', () => {
     const reply = lines(await b.send('b2 NOOP'))
     expect(reply).toContain('* 2 EXPUNGE')
     expect(reply.at(-1)).toBe('b2 OK NOOP completed')
-    expect(b.session.selected?.allUids).toEqual([1, 3, 4, 5])
+    expect(Array.from(b.session.selected?.allUids ?? [])).toEqual([1, 3, 4, 5])
   })
 
   test('held back during FETCH by number, sent during UID FETCH', async () => {

@@ -38,7 +38,7 @@ test('expunges and flag changes by others during IDLE', async () => {
   expect(await c.waitFor(/FETCH/)).toBe('* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))\r\n')
   await f.storage.messages.expunge(boxId)
   expect(await c.waitFor(/EXPUNGE/)).toBe('* 1 EXPUNGE\r\n')
-  expect(c.session.selected?.allUids).toEqual([2])
+  expect(Array.from(c.session.selected?.allUids ?? [])).toEqual([2])
   expect(await c.send('done')).toBe('a3 OK IDLE terminated\r\n')
 })
 

@@ -43,7 +43,7 @@ test('SELECT: every response in RFC 3501 order, then OK [READ-WRITE]', async () 
     'a1 OK [READ-WRITE] SELECT completed',
   ])
   expect(c.session.state).toBe('selected')
-  expect(c.session.selected?.allUids).toEqual([1, 2, 3])
+  expect(Array.from(c.session.selected?.allUids ?? [])).toEqual([1, 2, 3])
 })
 
 test('EXAMINE: READ-ONLY, no permanent flags, does not take \\Recent away', async () => {

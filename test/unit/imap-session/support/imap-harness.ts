@@ -12,6 +12,7 @@ import { createImapMetrics, type ImapMetrics } from '../../../../src/imap/sessio
 import { ImapSession } from '../../../../src/imap/session/imap-session.ts'
 import { createRecentTracker, type RecentTracker } from '../../../../src/imap/session/recent-tracker.ts'
 import type { ImapSessionSettings } from '../../../../src/imap/session/session-settings.ts'
+import { UidSnapshots } from '../../../../src/imap/session/uid-snapshots.ts'
 import { MemoryTransport, type MemoryTransportOptions } from '../../../../src/net/memory-transport.ts'
 import { MetricsRegistry } from '../../../../src/observability/metrics.ts'
 import { createStorage, INBOX, type Storage } from '../../../../src/storage/index.ts'
@@ -56,6 +57,8 @@ export interface ConnectOptions {
   settings?: Partial<ImapSessionSettings>
   /** Extra or replacement commands (tests of the dispatch, e.g. a stand-in FETCH). */
   commands?: readonly ImapCommandHandler[]
+  /** Commands to leave out of the registry (a command the parser knows but nobody handles). */
+  omit?: readonly string[]
 }
 
 let counter = 0
@@ -79,6 +82,7 @@ export async function imapFixture(): Promise<ImapFixture> {
   const clock = manualClock()
   const throttle = createLoginThrottle({ clock, failuresBeforeThrottle: 1000 })
   const recent = createRecentTracker()
+  const uidSnapshots = new UidSnapshots()
   const fixture: ImapFixture = {
     storage,
     dir,
@@ -90,12 +94,12 @@ export async function imapFixture(): Promise<ImapFixture> {
     recent,
     clock,
     connect(options = {}) {
-      const commands = options.commands
-        ? createCommandRegistry([
-            ...IMAP_COMMANDS.filter(c => !options.commands?.some(o => o.name === c.name)),
-            ...options.commands,
-          ])
-        : createCommandRegistry()
+      const commands = createCommandRegistry([
+        ...IMAP_COMMANDS.filter(
+          c => !options.commands?.some(o => o.name === c.name) && !options.omit?.includes(c.name),
+        ),
+        ...(options.commands ?? []),
+      ])
       const transport = new MemoryTransport({ localPort: 143, ...options.transport })
       const session = transport.attach(
         t =>
@@ -106,6 +110,7 @@ export async function imapFixture(): Promise<ImapFixture> {
             metrics,
             recent,
             commands,
+            uidSnapshots,
           }),
       )
       return new ImapTestClient(transport, session)

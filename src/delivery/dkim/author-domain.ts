@@ -1,0 +1,47 @@
+// The domain of the message's author (RFC 5322 §3.6.2 From:), which DMARC aligns the DKIM d= with
+// (RFC 7489 §3.1.1). Only the header section is read; folded lines are unfolded (RFC 5322 §2.2.3).
+import { recipientDomain } from '../queue/recipient-domain.ts'
+
+const decoder = new TextDecoder()
+/** Header sections larger than this are cut: From: is never that far down in real mail. */
+const MAX_HEADER_BYTES = 256 * 1024
+
+/** Unfolded header fields (name lower-cased) of a message, in order. */
+export function headerFields(message: Uint8Array): { name: string; value: string }[] {
+  const text = decoder.decode(message.subarray(0, Math.min(message.length, MAX_HEADER_BYTES)))
+  const end = text.search(/\r?\n\r?\n/)
+  const section = end < 0 ? text : text.slice(0, end)
+  const fields: { name: string; value: string }[] = []
+  for (const line of section.split(/\r?\n/)) {
+    const last = fields[fields.length - 1]
+    if ((line.startsWith(' ') || line.startsWith('\t')) && last) {
+      last.value += ` ${line.trim()}`
+      continue
+    }
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    fields.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() })
+  }
+  return fields
+}
+
+/** Lower-case A-label domain of the first From: address, or null when there is none. */
+export function authorDomain(message: Uint8Array): string | null {
+  const from = headerFields(message).find(f => f.name === 'from')?.value
+  if (!from) return null
+  // `Name <a@b>` or a bare `a@b`; comments and quoted display names may contain '@' too, so the
+  // angle-bracketed form wins when present.
+  const angle = /<([^<>]*@[^<>]*)>/.exec(from)?.[1]
+  const bare = /([^\s<>",;:()]+@[^\s<>",;:()]+)/.exec(from)?.[1]
+  const address = angle ?? bare
+  if (!address) return null
+  const domain = recipientDomain(address)
+  return domain === '' ? null : domain
+}
+
+/** The Message-ID field value with its angle brackets, or null. */
+export function messageIdOf(message: Uint8Array): string | null {
+  const value = headerFields(message).find(f => f.name === 'message-id')?.value
+  const id = value ? /<[^<>\s]+>/.exec(value)?.[0] : undefined
+  return id ?? null
+}

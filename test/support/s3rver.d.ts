@@ -1,0 +1,15 @@
+// The part of npm s3rver (an S3-compatible server for tests) these tests use; it ships no types.
+declare module 's3rver' {
+  interface S3rverOptions {
+    port?: number
+    address?: string
+    silent?: boolean
+    directory: string
+    configureBuckets?: Array<{ name: string; configs?: unknown[] }>
+  }
+  export default class S3rver {
+    constructor(options: S3rverOptions)
+    run(): Promise<{ address: string; port: number }>
+    close(): Promise<void>
+  }
+}
