@@ -5,7 +5,7 @@ import type { ProtocolEndpoint, ProtocolModule } from '../core/protocols.ts'
 import type { ServerDeps } from '../core/server-deps.ts'
 import { createImapMetrics } from './session/imap-metrics.ts'
 import { createRecentTracker } from './session/recent-tracker.ts'
-import { createImapSessionFactory } from './session/session-factory.ts'
+import { lazySessionFactory } from '../net/lazy-session-factory.ts'
 import { imapSessionSettings } from './session/session-settings.ts'
 import { UidSnapshots } from './session/uid-snapshots.ts'
 
@@ -28,14 +28,19 @@ export function imapEndpoints(deps: ServerDeps): ProtocolEndpoint[] {
       port: e.listener.port,
       tls: e.tls,
       busyMessage: IMAP_BUSY_MESSAGE,
-      factory: createImapSessionFactory({
-        settings: imapSessionSettings(config, e.name),
-        storage: deps.storage,
-        throttle: deps.loginThrottle,
-        metrics,
-        recent,
-        uidSnapshots,
-      }),
+      // The session code loads on the first connection (net/lazy-session-factory.ts: idle memory).
+      factory: lazySessionFactory(() =>
+        import('./session/session-factory.ts').then(m =>
+          m.createImapSessionFactory({
+            settings: imapSessionSettings(config, e.name),
+            storage: deps.storage,
+            throttle: deps.loginThrottle,
+            metrics,
+            recent,
+            uidSnapshots,
+          }),
+        ),
+      ),
     }))
 }
 

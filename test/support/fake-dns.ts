@@ -137,6 +137,10 @@ async function bindPair(
   for (let attempt = 0; attempt < 10; attempt++) {
     const udp = dgram.createSocket('udp4')
     udp.on('message', (msg, peer) => onUdp(udp, msg, peer))
+    // A reply to a client that is gone (a server killed by a crash test) comes back as ICMP port
+    // unreachable, which Linux reports on the next recvmsg as ECONNREFUSED: not our failure, and an
+    // unhandled 'error' event would crash the test process.
+    udp.on('error', () => {})
     await new Promise<void>(resolve => udp.bind(0, '127.0.0.1', () => resolve()))
     const port = udp.address().port
     const tcp = net.createServer(onTcp)

@@ -4,11 +4,11 @@
 // ServerDeps and is shared with SMTP and IMAP.
 import type { ProtocolEndpoint } from '../../core/protocols.ts'
 import type { ServerDeps } from '../../core/server-deps.ts'
+import { lazySessionFactory } from '../../net/lazy-session-factory.ts'
 import type { Transport } from '../../net/transport.ts'
 import { errLine } from '../protocol/response.ts'
 import { createMaildropLocks, type MaildropLocks } from './maildrop-locks.ts'
 import { createPop3Metrics } from './pop3-metrics.ts'
-import { Pop3Session } from './pop3-session.ts'
 import type { Pop3SessionDeps } from './session-context.ts'
 import { pop3SessionSettings } from './session-settings.ts'
 import { createWireSizeCache, type WireSizeCache } from './wire-size-cache.ts'
@@ -47,7 +47,10 @@ export function pop3Endpoints(deps: ServerDeps, options: Pop3EndpointOptions = {
         port: l.listener.port,
         tls: l.tls,
         busyMessage: pop3BusyMessage,
-        factory: (transport: Transport) => new Pop3Session(transport, sessionDeps),
+        // The session code loads on the first connection (net/lazy-session-factory.ts: idle memory).
+        factory: lazySessionFactory(() =>
+          import('./pop3-session.ts').then(m => (transport: Transport) => new m.Pop3Session(transport, sessionDeps)),
+        ),
       }
     })
 }

@@ -5,7 +5,7 @@ import type { LoginThrottle } from '../../auth/login-throttle.ts'
 import type { ProtocolEndpoint } from '../../core/protocols.ts'
 import type { ServerDeps } from '../../core/server-deps.ts'
 import type { InboundPipeline, SmtpPort } from '../inbound/inbound-types.ts'
-import { createSmtpSessionFactory } from './session-factory.ts'
+import { lazySessionFactory } from '../../net/lazy-session-factory.ts'
 import { sessionSettings } from './session-settings.ts'
 import { createSmtpMetrics } from './smtp-metrics.ts'
 
@@ -19,7 +19,8 @@ export const busyMessage = (hostname: string) => `421 4.7.0 ${hostname} Too many
 
 export function smtpEndpoints(
   deps: ServerDeps,
-  pipeline: InboundPipeline,
+  /** The pipeline, or a loader the first connection calls (memoize it: one pipeline for all ports). */
+  pipeline: InboundPipeline | (() => Promise<InboundPipeline>),
   options: SmtpEndpointOptions = {},
 ): ProtocolEndpoint[] {
   const { config } = deps
@@ -43,12 +44,19 @@ export function smtpEndpoints(
       port: l.listener.port,
       tls: l.tls,
       busyMessage: busyMessage(config.hostname),
-      factory: createSmtpSessionFactory({
-        settings: sessionSettings(config, l.port, l.tls),
-        pipeline,
-        accounts: deps.storage.accounts,
-        throttle,
-        metrics,
+      // The session code loads on the first connection (net/lazy-session-factory.ts: idle memory).
+      factory: lazySessionFactory(async () => {
+        const [{ createSmtpSessionFactory }, inbound] = await Promise.all([
+          import('./session-factory.ts'),
+          typeof pipeline === 'function' ? pipeline() : pipeline,
+        ])
+        return createSmtpSessionFactory({
+          settings: sessionSettings(config, l.port, l.tls),
+          pipeline: inbound,
+          accounts: deps.storage.accounts,
+          throttle,
+          metrics,
+        })
       }),
     }))
 }

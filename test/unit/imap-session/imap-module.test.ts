@@ -51,13 +51,15 @@ test('disabled listeners are left out', () => {
   expect(imapEndpoints(deps(c => (c.imap.plain.enabled = false))).map(e => e.name)).toEqual(['imaps'])
 })
 
-test('sessions greet with the configured host name and count connections per endpoint', () => {
+test('sessions greet with the configured host name and count connections per endpoint', async () => {
   const d = deps()
   const [plain, tls] = imapEndpoints(d)
   const a = new MemoryTransport()
   a.attach(plain?.factory ?? (() => ({ onData() {} })))
   const b = new MemoryTransport({ secure: true })
   b.attach(tls?.factory ?? (() => ({ onData() {} })))
+  // The session code loads on the first connection (net/lazy-session-factory.ts): greetings follow.
+  for (let i = 0; i < 200 && !(a.output().length > 0 && b.output().length > 0); i++) await Bun.sleep(5)
   expect(a.takeOutput()).toContain('STARTTLS LOGINDISABLED] mail.example.test IMAP4rev2 server ready')
   expect(b.takeOutput()).toContain('AUTH=PLAIN')
   expect(d.metrics.render()).toContain('imap_connections_total{endpoint="imaps"} 1')
