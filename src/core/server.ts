@@ -122,6 +122,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     dataDir: config.dataDir,
     ms: clock.now() - startedAt,
   })
+  // Start-up leaves garbage behind (config layers, migration text, certificate parsing): one full
+  // collection once the listeners are up returns it to the system, so an idle server's RSS is what
+  // it needs, not what starting took (issue 3). It runs after /healthz already answers.
+  setTimeout(() => Bun.gc(true), 250).unref()
 
   return {
     deps,

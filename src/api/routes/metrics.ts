@@ -2,20 +2,18 @@
 // scrape-time collectors ran. Open by default on the HTTP listener (what Prometheus setups expect);
 // with metrics.bearerToken set, a scrape must send `Authorization: Bearer <token>` (Prometheus
 // `authorization: { credentials: … }`), otherwise 401. metrics.enabled=false removes the route.
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Hono } from 'hono'
 import { errorMessage } from '../../core/errors.ts'
+import { digestsEqual } from '../../security/digests-equal.ts'
 import { registerServerCollectors } from '../../observability/server-collectors.ts'
 import type { HttpMountContext } from '../mounts.ts'
 
 /** Prometheus text format content type (exposition formats, "Text-based format"). */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
-// Compare digests so neither the length nor a common prefix of the token leaks through timing.
-const digest = (s: string) => createHash('sha256').update(s).digest()
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '')
-  return match !== null && timingSafeEqual(digest(match[1] as string), digest(token))
+  return match !== null && digestsEqual(match[1] as string, token)
 }
 
 export function metricsMount(app: Hono, context: HttpMountContext): void {

@@ -1,7 +1,6 @@
 // DKIM key pairs (RFC 6376 §3.3, RFC 8463): RSA (2048 bits by default; RFC 8301 §3.2 requires at
 // least 1024 and recommends 2048) and Ed25519. The private key is stored as PKCS#8 PEM; the public
 // value is what goes into the TXT record's p= tag.
-import { generateKeyPair } from 'node:crypto'
 import { promisify } from 'node:util'
 
 export type DkimAlgorithm = 'rsa-sha256' | 'ed25519-sha256'
@@ -15,7 +14,12 @@ export interface GeneratedDkimKey {
   publicKey: string
 }
 
-const generate = promisify(generateKeyPair)
+// node:crypto is required when a key is generated (first use of a domain, `dkim rotate`), not when
+// this module loads with the queue runner at start: an idle server does not pay for it (issue 3).
+const generate = (type: 'rsa' | 'ed25519', options: { modulusLength?: number }) => {
+  const { generateKeyPair } = require('node:crypto') as typeof import('node:crypto')
+  return promisify(generateKeyPair)(type as 'rsa', options as { modulusLength: number })
+}
 /** An Ed25519 SubjectPublicKeyInfo is a fixed 12-byte header followed by the 32-byte key (RFC 8410 §4). */
 const ED25519_SPKI_HEADER = 12
 

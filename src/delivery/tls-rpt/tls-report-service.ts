@@ -4,10 +4,8 @@
 // with NOTIFY=NEVER so a broken report address cannot start a bounce loop.
 import type { Service } from '../../core/lifecycle.ts'
 import type { ServerDeps } from '../../core/server-deps.ts'
-import { resolveHostAddresses } from '../direct/resolve-mx-hosts.ts'
-import { loadTrustStore } from '../smtp-client/trust-store.ts'
-import { createTlsReportStore } from './tls-report-store.ts'
-import { type TlsReporter, createTlsReporter } from './tls-reporter.ts'
+import { tlsRptPolicies } from '../../storage/db/schema-delivery.ts'
+import type { TlsReporter } from './tls-reporter.ts'
 
 export interface TlsReportServiceOptions {
   /** Between runs. Default one hour. */
@@ -16,23 +14,34 @@ export interface TlsReportServiceOptions {
   firstRunMs?: number
 }
 
-type Deps = Pick<ServerDeps, 'config' | 'logger' | 'clock' | 'storage' | 'resolver' | 'queue'>
+export type TlsReportServiceDeps = Pick<ServerDeps, 'config' | 'logger' | 'clock' | 'storage' | 'resolver' | 'queue'>
 
-export function createTlsReportService(deps: Deps, options: TlsReportServiceOptions = {}): Service {
+export function createTlsReportService(deps: TlsReportServiceDeps, options: TlsReportServiceOptions = {}): Service {
   const logger = deps.logger.child({ component: 'tls-rpt' })
   let timer: ReturnType<typeof setTimeout> | null = null
   let running: Promise<unknown> | null = null
   let stopped = false
+  let reporter: TlsReporter | null = null
 
-  const schedule = (reporter: TlsReporter, ms: number) => {
+  // The reporter (trust store, gzip, HTTPS client) is loaded only once there is something to report:
+  // a server that has sent no mail over TLS keeps none of it in memory (issue 3's idle RSS budget).
+  const hasResults = () =>
+    deps.storage.db.select({ id: tlsRptPolicies.id }).from(tlsRptPolicies).limit(1).all().length > 0
+  const run = async () => {
+    if (!reporter && !hasResults()) return
+    const ready = reporter ?? (await import('./tls-report-runner.ts')).createConfiguredTlsReporter(deps, logger)
+    reporter = await ready
+    await reporter.sendDueReports()
+  }
+
+  const schedule = (ms: number) => {
     timer = setTimeout(() => {
       timer = null
-      running = reporter
-        .sendDueReports()
+      running = run()
         .catch(e => logger.warn('TLS report run failed', { error: (e as Error).message }))
         .finally(() => {
           running = null
-          if (!stopped) schedule(reporter, options.intervalMs ?? 3_600_000)
+          if (!stopped) schedule(options.intervalMs ?? 3_600_000)
         })
     }, ms)
     timer.unref?.()
@@ -40,34 +49,9 @@ export function createTlsReportService(deps: Deps, options: TlsReportServiceOpti
 
   return {
     name: 'tls-rpt',
-    async start() {
-      const { config } = deps
-      if (!config.delivery.tlsRpt.enabled) return
-      const trust = await loadTrustStore(config.delivery.trustedCaFiles)
-      const contact = config.delivery.tlsRpt.contactInfo || `postmaster@${config.hostname}`
-      const reporter = createTlsReporter({
-        store: createTlsReportStore({ db: deps.storage.db, clock: deps.clock, logger, flushIntervalMs: 0 }),
-        resolver: deps.resolver,
-        clock: deps.clock,
-        logger,
-        submitter: config.hostname,
-        organizationName: config.delivery.tlsRpt.organizationName || config.hostname,
-        contactInfo: contact,
-        submit: async report => {
-          await deps.queue.enqueue({
-            sender: report.sender,
-            recipients: [{ address: report.recipient, notify: ['NEVER'], orcpt: null }],
-            content: report.content,
-          })
-        },
-        http: {
-          trust,
-          resolveHost: name => resolveHostAddresses(deps.resolver, name),
-          timeoutMs: config.delivery.connectTimeoutSeconds * 1000,
-          maxBodyBytes: 64 * 1024,
-        },
-      })
-      schedule(reporter, options.firstRunMs ?? 60_000)
+    start() {
+      if (!deps.config.delivery.tlsRpt.enabled) return
+      schedule(options.firstRunMs ?? 60_000)
     },
     async stop() {
       stopped = true

@@ -2,7 +2,6 @@
 // /etc/letsencrypt/live/<host>/fullchain.pem + privkey.pem), re-read when they change, or a
 // self-signed certificate kept in <dataDir>/tls/. Listeners call current() at every STARTTLS and
 // implicit-TLS accept, so a renewal applies to new connections without dropping open ones.
-import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Clock, systemClock } from '../../core/clock.ts'
@@ -213,10 +212,10 @@ async function fileSignature(...paths: string[]): Promise<string> {
 async function writePair(files: { certFile: string; keyFile: string }, pair: CertificatePair): Promise<void> {
   const dir = join(files.certFile, '..')
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  const tmpKey = `${files.keyFile}.${randomUUID()}.tmp`
+  const tmpKey = `${files.keyFile}.${crypto.randomUUID()}.tmp`
   await writeFile(tmpKey, pair.key, { mode: 0o600 }) // new file: the umask can only narrow 0600
   await rename(tmpKey, files.keyFile)
-  const tmpCert = `${files.certFile}.${randomUUID()}.tmp`
+  const tmpCert = `${files.certFile}.${crypto.randomUUID()}.tmp`
   await writeFile(tmpCert, pair.cert, { mode: 0o644 })
   await rename(tmpCert, files.certFile)
 }

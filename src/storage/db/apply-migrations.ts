@@ -4,7 +4,6 @@
 // applied migration runs inside a BEGIN IMMEDIATE transaction: the CLI and the server may open the
 // same file at the same moment, and only one of them may run the DDL.
 import type { Database } from 'bun:sqlite'
-import { createHash } from 'node:crypto'
 import type { EmbeddedMigration } from './migrations.ts'
 
 const BREAKPOINT = '--> statement-breakpoint'
@@ -28,7 +27,7 @@ export function applyMigrations(sqlite: Database, migrations: readonly EmbeddedM
       for (const statement of migration.sql.split(BREAKPOINT)) {
         if (statement.trim() !== '') sqlite.run(statement)
       }
-      const hash = createHash('sha256').update(migration.sql).digest('hex')
+      const hash = new Bun.CryptoHasher('sha256').update(migration.sql).digest('hex')
       sqlite.query('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)').run(hash, migration.when)
       applied.push(migration.tag)
     }
