@@ -92,7 +92,7 @@ async function bench(): Promise<void> {
   const { createLoginThrottle } = await import('../src/auth/login-throttle.ts')
   const { createStorage } = await import('../src/storage/index.ts')
   const { createOutboundQueue } = await import('../src/delivery/queue/outbound-queue.ts')
-  const { createQueueRunnerService } = await import('../src/delivery/queue/queue-service.ts')
+  const { createQueueRunnerService } = await import('../src/delivery/queue/queue-runner-factory.ts')
   const { createOutboundTransport } = await import('../src/delivery/transport/create-transport.ts')
   const { createDkimKeyStore } = await import('../src/delivery/dkim/dkim-key-store.ts')
   const { createResolver } = await import('../src/security/dns/resolver.ts')

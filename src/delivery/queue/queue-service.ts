@@ -1,65 +1,56 @@
-// Builds the queue runner from the server's shared deps (src/core/background-services.ts): the one
-// queue (deps.queue), DKIM signing from the `dkim` section, DSNs through storage and the queue,
-// and the transport chosen by `delivery.method`.
-import type { Config } from '../../config/schema.ts'
+// The outbound queue runner as a background service (src/core/background-services.ts). The runner
+// and everything it pulls in (DKIM signing, DSNs, the transports) load once the queue has work: at
+// start when entries are pending, in flight from before, or owed a DSN; otherwise on the first
+// commit (queue.onDue) or when a poll sees an entry another process added. A server with an empty
+// queue keeps none of that code in memory (issue 3's idle RSS budget).
 import type { Service } from '../../core/lifecycle.ts'
 import type { ServerDeps } from '../../core/server-deps.ts'
-import { createDkimSigner } from '../dkim/dkim-signer.ts'
-import { createSenderNotifier } from '../dsn/notify-sender.ts'
-import { lazyTransport } from '../transport/lazy-transport.ts'
-import type { OutboundTransport } from '../transport/outbound-transport.ts'
-import { createQueueMetrics } from './queue-metrics.ts'
-import { createQueueRunner, type QueueRunner, type QueueRunnerOptions } from './queue-runner.ts'
 
-const HOUR = 3600_000
-
-export function queueRunnerOptions(config: Pick<Config, 'queue'>): QueueRunnerOptions {
-  const q = config.queue
-  return {
-    concurrency: q.concurrency,
-    concurrencyPerDomain: q.concurrencyPerDomain,
-    scheduleSeconds: q.retryScheduleSeconds,
-    jitter: q.retryJitter,
-    maxAgeMs: q.maxAgeHours * HOUR,
-    delayWarningMs: q.delayWarningHours * HOUR,
-    pollIntervalMs: q.pollIntervalSeconds * 1000,
-    keepFinishedMs: q.keepFinishedDays * 24 * HOUR,
-  }
-}
-
-/** The runner as a background service; with `queue.enabled` off, a service that does nothing. */
 export function queueRunnerService(deps: ServerDeps): Service {
-  if (!deps.config.queue.enabled) return { name: 'queue-runner', start() {}, stop() {} }
-  return createQueueRunnerService(deps)
-}
+  const name = 'queue-runner'
+  if (!deps.config.queue.enabled) return { name, start() {}, stop() {} }
+  const { queue } = deps
+  let runner: Promise<Service> | null = null
+  let unsubscribe: (() => void) | null = null
+  let poll: ReturnType<typeof setInterval> | null = null
+  let stopped = false
 
-/** `transport` defaults to the one `delivery.method` names (tests pass their own). */
-export function createQueueRunnerService(
-  deps: ServerDeps,
-  transport: OutboundTransport = lazyTransport(deps.config.delivery.method, () =>
-    import('../transport/create-transport.ts').then(m => m.createOutboundTransport(deps, deps.config)),
-  ),
-): QueueRunner {
-  const { config, storage, queue, clock, logger } = deps
-  const options = queueRunnerOptions(config)
-  const metrics = createQueueMetrics(deps.metrics)
-  return createQueueRunner({
-    queue,
-    transport,
-    signer: config.dkim.enabled ? createDkimSigner({ storage, clock, logger }) : null,
-    notifier: createSenderNotifier({
-      storage,
-      queue,
-      logger: logger.child({ component: 'dsn' }),
-      clock,
-      hostname: config.hostname,
-      maxOriginalBytes: config.queue.dsnMaxOriginalBytes,
-      expiresAt: entry => entry.createdAt + options.maxAgeMs,
-      onSent: (action, destination) => metrics.dsn.inc({ action, destination }),
-    }),
-    clock,
-    logger,
-    metrics,
-    options,
-  })
+  const quiet = () => {
+    unsubscribe?.()
+    unsubscribe = null
+    if (poll) clearInterval(poll)
+    poll = null
+  }
+  const load = () => {
+    quiet()
+    runner ??= import('./queue-runner-factory.ts').then(async m => {
+      const service = m.createQueueRunnerService(deps)
+      if (!stopped) await service.start()
+      return service
+    })
+    runner.catch(e => deps.logger.error('queue runner failed to start', { error: e }))
+    return runner
+  }
+  const hasWork = async () =>
+    queue.nextDueAt() !== null || queue.owingDsn().length > 0 || (await queue.list({ state: 'in-flight' })).length > 0
+
+  return {
+    name,
+    async start() {
+      if (await hasWork()) {
+        await load()
+        return
+      }
+      unsubscribe = queue.onDue(() => void load())
+      poll = setInterval(() => {
+        if (queue.nextDueAt() !== null) void load()
+      }, deps.config.queue.pollIntervalSeconds * 1000)
+      poll.unref?.()
+    },
+    async stop(graceMs) {
+      stopped = true
+      quiet()
+      if (runner) await (await runner).stop(graceMs)
+    },
+  }
 }
