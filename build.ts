@@ -53,7 +53,7 @@ for (const target of targets) {
     // --bytecode defaults to CJS, where top-level await fails to parse (shared notes §6).
     '--format=esm',
     // Dynamic imports become separate chunks inside the executable, loaded when first imported: the
-    // CLI commands, mailauth, @peculiar/x509 and the lazily mounted HTTP parts stay out of an idle
+    // CLI commands, mailauth, zod and the lazily mounted HTTP parts and protocol sessions stay out of an idle
     // server's memory (issue 3's RSS budget).
     '--splitting',
     // File imports (the admin templates) keep their project path inside the binary, under

@@ -2,6 +2,8 @@
 // the body, which are what gets hashed. Header fields come as latin1 text (raw-header-fields.ts),
 // the body as bytes; a bare LF counts as a line end and becomes CRLF (see raw-header-fields.ts).
 
+import { asciiLower } from './raw-header-fields.ts'
+
 export type Canonicalization = 'simple' | 'relaxed'
 
 const LF = 0x0a
@@ -9,6 +11,8 @@ const CR = 0x0d
 const SP = 0x20
 const TAB = 0x09
 const EMPTY = new Uint8Array(0)
+const TRAILING_WSP = /[ \t]+$/
+const FWS_RUN = /(?:[ \t]|\r\n)+/g
 
 /**
  * One header field, canonicalized, ending with CRLF. `raw` is the field as it stands in the message
@@ -19,21 +23,17 @@ export function canonicalizeHeaderField(raw: string, mode: Canonicalization): st
   if (mode === 'simple') return `${raw}\r\n`
   // §3.4.2: lower-case the name, unfold, turn every WSP run into one SP, drop WSP at the end of the
   // value and around the colon. Only SP and HTAB are WSP: String#trim would also eat 0xA0, which is
-  // a UTF-8 continuation byte here (latin1 text), and break 8-bit values.
+  // a UTF-8 continuation byte here (latin1 text), and break 8-bit values. A CRLF in `raw` is always
+  // a fold (followed by WSP), so unfolding and collapsing are one replacement; a lone CR stays.
   const colon = raw.indexOf(':')
-  const name = raw
-    .slice(0, colon)
-    .replace(/[ \t]+$/, '')
-    .replace(/[A-Z]+/g, m => m.toLowerCase())
-  const value = raw
-    .slice(colon + 1)
-    .replace(/\r?\n/g, '')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/^ | $/g, '')
+  const name = asciiLower(raw.slice(0, colon).replace(TRAILING_WSP, ''))
+  let value = raw.slice(colon + 1).replace(FWS_RUN, ' ')
+  if (value.charCodeAt(0) === SP) value = value.slice(1)
+  if (value.charCodeAt(value.length - 1) === SP) value = value.slice(0, -1)
   return `${name}:${value}\r\n`
 }
 
-/** The canonicalized body (§3.4.3 simple, §3.4.4 relaxed). */
+/** The canonicalized body (§3.4.3 simple, §3.4.4 relaxed); may be `body` itself when nothing changes. */
 export function canonicalizeBody(body: Uint8Array, mode: Canonicalization): Uint8Array {
   return mode === 'relaxed' ? relaxedBody(body) : simpleBody(body)
 }
@@ -46,11 +46,26 @@ function countBareLf(body: Uint8Array): number {
 }
 
 /**
+ * Whether relaxedBody would change nothing: no HTAB, no SP run, no SP before a line end, no bare LF,
+ * and a final CRLF after a non-empty line. Usual for plain text and always for base64, and checked
+ * with native searches, so a large body is neither walked byte by byte in JS nor copied.
+ */
+function isRelaxedCanonical(body: Uint8Array): boolean {
+  const n = body.length
+  if (n < 3 || body[n - 2] !== CR || body[n - 1] !== LF || body[n - 3] === LF) return false
+  const b = Buffer.from(body.buffer, body.byteOffset, n)
+  if (b.indexOf(TAB) >= 0 || b.indexOf('  ', 0, 'latin1') >= 0 || b.indexOf(' \r\n', 0, 'latin1') >= 0) return false
+  for (let i = b.indexOf(LF); i >= 0; i = b.indexOf(LF, i + 1)) if (i === 0 || b[i - 1] !== CR) return false
+  return true
+}
+
+/**
  * §3.4.4: drop WSP at line ends, turn WSP runs inside a line into one SP, drop empty lines at the
  * end; a non-empty body that does not end with CRLF gets one. An empty body stays empty (the
  * errata 1384 wording: "If the body is non-empty but does not end with a CRLF, a CRLF is added").
  */
 function relaxedBody(body: Uint8Array): Uint8Array {
+  if (isRelaxedCanonical(body)) return body
   const out = new Uint8Array(body.length + countBareLf(body) + 2)
   let o = 0
   /** Output length up to the end of the last line that has content: trailing empty lines are cut. */

@@ -24,8 +24,11 @@ export interface RawMessage {
   bodyOffset: number
 }
 
+const NON_ASCII = /[^\x00-\x7f]/
+
 /** ASCII-only lower case: field names are printable US-ASCII (RFC 5322 §2.2), never case-mapped beyond it. */
-export const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, m => m.toLowerCase())
+export const asciiLower = (s: string): string =>
+  NON_ASCII.test(s) ? s.replace(/[A-Z]+/g, m => m.toLowerCase()) : s.toLowerCase()
 
 export function readRawHeaderFields(message: Uint8Array): RawMessage {
   const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength)

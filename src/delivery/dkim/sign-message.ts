@@ -39,7 +39,7 @@ export async function signHeaderData(k: Pick<DkimSigningKey, 'algorithm' | 'key'
   // RFC 6376 §3.3.1: rsa-sha256 is RSASSA-PKCS1-v1_5 over SHA-256 of the data. RFC 8463 §3:
   // ed25519-sha256 signs the SHA-256 hash of the data with PureEdDSA.
   const data = k.algorithm === 'ed25519-sha256' ? new Bun.CryptoHasher('sha256').update(input).digest() : input
-  // Both are backed by a plain ArrayBuffer (never shared), which is what BufferSource means.
+  // Both are backed by a plain ArrayBuffer (never a SharedArrayBuffer), as WebCrypto requires.
   return base64(await crypto.subtle.sign(DKIM_SIGN_ALGORITHMS[k.algorithm], k.key, data as Uint8Array<ArrayBuffer>))
 }
 

@@ -3,8 +3,7 @@
 // half-written renewal is refused before it replaces a working certificate.
 // Neither node:crypto nor node:tls is imported here: together they cost ~2.7 MB of idle RSS in the
 // compiled binary, and this runs at every start. The leaf is read by x509-certificate.ts, the key is
-// checked with WebCrypto (key-pair-check.ts). @peculiar/x509 stays off this path too: importing it
-// costs ~45 ms of start-up (it is loaded only to generate a certificate).
+// checked with WebCrypto (key-pair-check.ts); self-signed.ts generates certificates the same way.
 import { MailError, errorMessage } from '../../core/errors.ts'
 import type { CertificatePair } from '../../net/transport.ts'
 import { privateKeyMatches, signedByOwnKey } from './key-pair-check.ts'

@@ -83,6 +83,14 @@ describe('relaxed body (§3.4.4)', () => {
     ['a\rb\r\n', 'a\rb\r\n'],
     ['a\r', 'a\r\r\n'],
     ['caf\xc3\xa9  ok\xa0\r\n', 'caf\xc3\xa9 ok\xa0\r\n'],
+    // Already canonical (returned as it is) next to near misses that must be rewritten.
+    [' x\r\nbase64/+=\r\n', ' x\r\nbase64/+=\r\n'],
+    ['a\nb\r\n', 'a\r\nb\r\n'],
+    ['\nx\r\n', '\r\nx\r\n'],
+    ['x\r\n\n', 'x\r\n'],
+    ['x\r\n\r\n', 'x\r\n'],
+    ['x \r\ny\r\n', 'x\r\ny\r\n'],
+    ['x\r\r\n', 'x\r\r\n'],
   ])('%j → %j', (input, expected) => {
     expect(body(input, 'relaxed')).toBe(expected)
   })
