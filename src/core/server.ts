@@ -122,10 +122,14 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     dataDir: config.dataDir,
     ms: clock.now() - startedAt,
   })
-  // Start-up leaves garbage behind (config layers, migration text, certificate parsing): one full
+  // Start-up leaves garbage behind (config layers, migration text, certificate parsing): SQLite's
+  // caches are shrunk and one full
   // collection once the listeners are up returns it to the system, so an idle server's RSS is what
   // it needs, not what starting took (issue 3). It runs after /healthz already answers.
-  setTimeout(() => Bun.gc(true), 250).unref()
+  setTimeout(() => {
+    storage.db.$client.run('PRAGMA shrink_memory')
+    Bun.gc(true)
+  }, 250).unref()
 
   return {
     deps,
