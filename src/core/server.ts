@@ -122,10 +122,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     dataDir: config.dataDir,
     ms: clock.now() - startedAt,
   })
-  // Start-up leaves garbage behind (config layers, migration text, certificate parsing): SQLite's
-  // caches are shrunk and one full
-  // collection once the listeners are up returns it to the system, so an idle server's RSS is what
-  // it needs, not what starting took (issue 3). It runs after /healthz already answers.
+  // Start-up leaves garbage behind (config layers, migration text, certificate parsing): shrinking
+  // SQLite's caches and one full collection once the listeners are up return it to the system, so
+  // an idle server's RSS is what it needs, not what starting took (issue 3). It runs after /healthz
+  // already answers.
   setTimeout(() => {
     storage.db.$client.run('PRAGMA shrink_memory')
     Bun.gc(true)
