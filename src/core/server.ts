@@ -126,16 +126,22 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   // SQLite's caches and one full collection once the listeners are up return it to the system, so
   // an idle server's RSS is what it needs, not what starting took (issue 3). It runs after /healthz
   // already answers.
-  setTimeout(() => {
-    storage.db.$client.run('PRAGMA shrink_memory')
+  const settle = setTimeout(() => {
+    try {
+      storage.db.$client.run('PRAGMA shrink_memory')
+    } catch {
+      // closed by someone who stopped the storage without stopping the server (tests)
+    }
     Bun.gc(true)
-  }, 250).unref()
+  }, 250)
+  settle.unref()
 
   return {
     deps,
     http,
     mail,
     stop: async graceMs => {
+      clearTimeout(settle) // a server stopped right after start: the database is about to close
       await lifecycle.stop(graceMs)
       removeRuntimeState(config.dataDir)
     },
