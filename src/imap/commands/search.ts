@@ -33,20 +33,33 @@ export const searchCommand = defineCommand({
     const wantsModseq = usesModseq(command.criteria)
     if (wantsModseq) ctx.enable('CONDSTORE')
     const numbers = matches.map(m => (command.uid ? m.uid : m.seq))
-    const highestModseq =
-      wantsModseq && matches.length > 0 ? matches.reduce((n, m) => Math.max(n, m.record.modseq), 0) : null
+    const highestModseq = wantsModseq ? highestModseqOf(matches) : null
     if (save) view.saveResult(savedSelection(matches, command.returnOptions ?? []).map(m => m.uid))
     const options = command.returnOptions?.filter(o => o !== 'SAVE') ?? (ctx.enabled.imap4rev2 ? ['ALL'] : null)
     if (options === null) {
-      const values: ResponseValue[] = [raw('SEARCH'), ...numbers.map(n => raw(n))]
-      if (highestModseq !== null) values.push(list([raw('MODSEQ'), raw(highestModseq)]))
-      ctx.untagged(values)
+      ctx.untagged(numbersResponse('SEARCH', numbers, highestModseq))
     } else if (options.length > 0) {
       ctx.untagged(esearchResponse(command.tag, command.uid, options, numbers, highestModseq))
     }
     return undefined
   },
 })
+
+/** RFC 7162 §3.1.5: the highest MODSEQ of the matched messages; null when nothing matched. */
+export function highestModseqOf(matches: readonly SearchMatch[]): number | null {
+  return matches.length > 0 ? matches.reduce((n, m) => Math.max(n, m.record.modseq), 0) : null
+}
+
+/** `* SEARCH 2 3 6` / `* SORT 5 3 4` with the optional `(MODSEQ n)` of RFC 7162 §3.1.5. */
+export function numbersResponse(
+  keyword: 'SEARCH' | 'SORT',
+  numbers: readonly number[],
+  highestModseq: number | null,
+): ResponseValue[] {
+  const values: ResponseValue[] = [raw(keyword), ...numbers.map(n => raw(n))]
+  if (highestModseq !== null) values.push(list([raw('MODSEQ'), raw(highestModseq)]))
+  return values
+}
 
 /**
  * RFC 5182 §2.4: SAVE with MIN and/or MAX (and neither ALL nor COUNT) saves only those messages;

@@ -15,7 +15,7 @@ import { requireSelected } from '../session/session-guards.ts'
 import { type SearchMatch, checkSearchCharset, runSearch, usesModseq } from '../search/run-search.ts'
 import { sortableMatches } from '../search/sortable-matches.ts'
 import { sortMessages } from '../sort/sort-messages.ts'
-import { savedSelection } from './search.ts'
+import { highestModseqOf, numbersResponse, savedSelection } from './search.ts'
 
 export const sortCommand = defineCommand({
   name: 'SORT',
@@ -36,18 +36,15 @@ export const sortCommand = defineCommand({
     }
     const wantsModseq = usesModseq(command.criteria)
     if (wantsModseq) ctx.enable('CONDSTORE')
-    const modseqs = new Map(matches.map(m => [m.uid, m.record.modseq]))
     const sorted = sortMessages(await sortableMatches(loader, matches), command.sortCriteria)
     const numbers = sorted.map(m => (command.uid ? m.uid : m.seq))
-    const highestModseq =
-      wantsModseq && sorted.length > 0 ? sorted.reduce((n, m) => Math.max(n, modseqs.get(m.uid) ?? 0), 0) : null
+    // RFC 7162 §3.1.5: SORT with a MODSEQ criterion reports the highest MODSEQ like SEARCH (the
+    // sorted messages are the matches reordered, so their highest MODSEQ is the matches').
+    const highestModseq = wantsModseq ? highestModseqOf(matches) : null
     if (save) view.saveResult(savedSelection(sorted, command.returnOptions ?? []).map(m => m.uid))
     const options = command.returnOptions?.filter(o => o !== 'SAVE') ?? null
     if (options === null) {
-      const values: ResponseValue[] = [raw('SORT'), ...numbers.map(n => raw(n))]
-      // RFC 7162 §3.1.5: SORT with a MODSEQ criterion reports the highest MODSEQ like SEARCH.
-      if (highestModseq !== null) values.push(list([raw('MODSEQ'), raw(highestModseq)]))
-      ctx.untagged(values)
+      ctx.untagged(numbersResponse('SORT', numbers, highestModseq))
     } else if (options.length > 0) {
       ctx.untagged(esortResponse(command.tag, command.uid, options, numbers, highestModseq))
     }
