@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { readReadyLine, spawnServeChild } from './support/serve-child.ts'
 
 const { values: args } = parseArgs({
   args: Bun.argv.slice(2),
@@ -87,25 +88,14 @@ function event(i: number, version = 0): string {
 }
 
 async function client(): Promise<void> {
-  const child = Bun.spawn([process.execPath, 'run', import.meta.path, '--serve'], {
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'inherit',
-  })
+  const child = spawnServeChild(import.meta.path)
   const guard = setTimeout(() => {
     console.log('dav: timed out')
     child.kill()
     process.exit(1)
   }, TIME_LIMIT_MS)
   try {
-    const reader = child.stdout.getReader()
-    let head = ''
-    while (!head.includes('\n')) {
-      const { value, done } = await reader.read()
-      if (done) throw new Error('server exited before it was ready')
-      head += new TextDecoder().decode(value)
-    }
-    const { port } = JSON.parse(head) as { port: number }
+    const { port } = await readReadyLine<{ port: number }>(child)
     console.log(await measure(`http://127.0.0.1:${port}`))
   } catch (e) {
     console.error(`dav bench failed: ${e instanceof Error ? e.message : String(e)}`)

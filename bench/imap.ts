@@ -25,6 +25,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { readReadyLine, spawnServeChild } from './support/serve-child.ts'
 
 const MESSAGES = 1000
 const SEARCH_MESSAGES = 10_000
@@ -360,25 +361,16 @@ function checkFileLimit(): void {
 
 async function client(): Promise<void> {
   checkFileLimit()
-  const child = Bun.spawn([process.execPath, 'run', import.meta.path, '--serve', '--idle', String(IDLE)], {
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'inherit',
-  })
+  const child = spawnServeChild(import.meta.path, ['--idle', String(IDLE)])
   const guard = setTimeout(() => {
     console.error('imap bench timed out')
     child.kill()
     process.exit(1)
   }, TIME_LIMIT_MS)
   try {
+    const { port, pid } = await readReadyLine<{ port: number; pid: number }>(child)
+    // The child answers each `gc` request on stdout with a `gc` line.
     const reader = child.stdout.getReader()
-    let head = ''
-    while (!head.includes('\n')) {
-      const { value, done } = await reader.read()
-      if (done) throw new Error('server exited before it was ready')
-      head += new TextDecoder().decode(value)
-    }
-    const { port, pid } = JSON.parse(head) as { port: number; pid: number }
     const gc = async () => {
       child.stdin.write('gc\n')
       child.stdin.flush()

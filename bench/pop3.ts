@@ -9,6 +9,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { readReadyLine, spawnServeChild } from './support/serve-child.ts'
 
 const MESSAGES = 1000
 const MESSAGE_BYTES = 4096
@@ -62,25 +63,14 @@ function message(i: number): Uint8Array {
 
 /** Parent: spawn the server, drive one connection, print the result line. */
 async function client(): Promise<void> {
-  const child = Bun.spawn([process.execPath, 'run', import.meta.path, '--serve'], {
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'inherit',
-  })
+  const child = spawnServeChild(import.meta.path)
   const guard = setTimeout(() => {
     console.log('pop3: RETR timed out (target >= 7000)')
     child.kill()
     process.exit(1)
   }, TIME_LIMIT_MS)
   try {
-    const reader = child.stdout.getReader()
-    let head = ''
-    while (!head.includes('\n')) {
-      const { value, done } = await reader.read()
-      if (done) throw new Error('server exited before it was ready')
-      head += new TextDecoder().decode(value)
-    }
-    const { port } = JSON.parse(head) as { port: number }
+    const { port } = await readReadyLine<{ port: number }>(child)
     const rate = await retrieveAll(port)
     console.log(`pop3: RETR ${Math.round(rate)} msg/s (target >= 7000)`)
   } finally {
