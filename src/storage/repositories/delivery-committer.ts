@@ -26,13 +26,12 @@
 // disappears — but its sender got no 250 and will retry, and no mailbox event was emitted for it,
 // since callers are answered and events emitted only after step 3.
 import type { Database } from 'bun:sqlite'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Logger } from '../../core/logger.ts'
 import type { MailDb } from '../db/open-database.ts'
-import { coalescedSync } from '../maildir/coalesced-sync.ts'
+import { createWalCommit } from '../db/wal-commit.ts'
 import { syncDirectory } from '../maildir/sync-directory.ts'
 import { unknownTargetMailbox } from '../storage-errors.ts'
-import { syncPath } from '../sync-path.ts'
 import { createMessageRowInserter } from './message-row-inserter.ts'
 import { deleteMessages, type InsertedMessage, type NewMessage } from './message-rows.ts'
 
@@ -70,32 +69,16 @@ interface Indexed {
 
 /** Rows per transaction: bounds how long one batch holds the event loop. */
 const MAX_BATCH = 256
-const SQLITE_FULL = 2
 
 export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCommitter {
   const { db, sqlite, logger } = deps
-  const journal = sqlite.query<{ journal_mode: string }, []>('PRAGMA journal_mode').get()?.journal_mode
-  const level = sqlite.query<{ synchronous: number }, []>('PRAGMA synchronous').get()?.synchronous ?? SQLITE_FULL
-  // Only a WAL database at FULL (or EXTRA) is synced by hand; anything else commits as configured.
-  const byHand = journal === 'wal' && level >= SQLITE_FULL && sqlite.filename !== '' && sqlite.filename !== ':memory:'
-  const walPath = `${sqlite.filename}-wal`
-  const toNormal = sqlite.query('PRAGMA synchronous = NORMAL')
-  const toConfigured = sqlite.query(`PRAGMA synchronous = ${level}`)
+  const wal = createWalCommit(sqlite)
   const inserter = createMessageRowInserter(db)
   const rowId = sqlite.query<{ id: number }, [number, number]>(
     'SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?',
   )
-  let walDirectorySynced = false
   const queue: Waiting[] = []
   let flushing = false
-
-  const syncWal = coalescedSync(async () => {
-    await syncPath(walPath, 'fdatasync')
-    if (!walDirectorySynced) {
-      await syncDirectory(dirname(walPath))
-      walDirectorySynced = true
-    }
-  })
 
   /** Step 2: one transaction for the batch; undefined rows are mailboxes that no longer exist. */
   const insertBatch = (entries: readonly Waiting[]): Array<InsertedMessage | undefined> => {
@@ -105,7 +88,7 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
       if (list) list.push(i)
       else byMailbox.set(entry.delivery.mailboxId, [i])
     })
-    const transaction = sqlite.transaction(() => {
+    return wal.run(() => {
       const rows = new Array<InsertedMessage | undefined>(entries.length)
       for (const [mailboxId, indexes] of byMailbox) {
         const inserted = inserter.insert(
@@ -116,13 +99,6 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
       }
       return rows
     })
-    if (!byHand) return transaction.immediate()
-    toNormal.run()
-    try {
-      return transaction.immediate()
-    } finally {
-      toConfigured.run()
-    }
   }
 
   /**
@@ -149,17 +125,15 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
 
   /** Step 3, then answer the callers. */
   const makeDurable = async (indexed: readonly Indexed[]): Promise<void> => {
-    if (byHand) {
-      try {
-        await syncWal()
-      } catch (e) {
-        // Not known to be durable: take the rows back so the index never names files the callers
-        // are about to remove, then fail every delivery of the batch.
-        logger.error('sync of the SQLite WAL failed; deliveries refused', { error: e })
-        forgetRows(indexed)
-        for (const { entry } of indexed) entry.reject(e)
-        return
-      }
+    try {
+      await wal.durable()
+    } catch (e) {
+      // Not known to be durable: take the rows back so the index never names files the callers
+      // are about to remove, then fail every delivery of the batch.
+      logger.error('sync of the SQLite WAL failed; deliveries refused', { error: e })
+      forgetRows(indexed)
+      for (const { entry } of indexed) entry.reject(e)
+      return
     }
     for (const { entry, row } of indexed) entry.resolve(row)
   }

@@ -1,17 +1,17 @@
-// Queue writes without a WAL fsync on the event loop (the technique of
-// src/storage/repositories/delivery-committer.ts, applied to the queue table). Under
+// Commits without a WAL fsync on the event loop, for the message delivery committer
+// (repositories/delivery-committer.ts) and the outbound queue (delivery/queue). Under
 // `synchronous = FULL` every COMMIT fsyncs the -wal file inside the call — about 4 ms on this
 // class of disk, during which nothing else runs — so a runner recording one attempt per commit
-// tops out near 250 attempts/s. Here the transaction runs under NORMAL (COMMIT writes the frames
+// (or a delivery per commit) tops out near 250 per second. Here the transaction runs under NORMAL (COMMIT writes the frames
 // without syncing) and the connection returns to its configured level right after; callers that
 // need the rows durable await an fdatasync of the -wal file on the thread pool, which persists
 // exactly what FULL would have (every frame up to the commit frame). Syncs requested while one
-// runs share the next one, so a busy runner pays one fsync per batch, not per row.
+// runs share the next one, so a busy server pays one fsync per batch, not per row.
 import type { Database } from 'bun:sqlite'
 import { dirname } from 'node:path'
-import { coalescedSync } from '../../storage/maildir/coalesced-sync.ts'
-import { syncDirectory } from '../../storage/maildir/sync-directory.ts'
-import { syncPath } from '../../storage/sync-path.ts'
+import { coalescedSync } from '../maildir/coalesced-sync.ts'
+import { syncDirectory } from '../maildir/sync-directory.ts'
+import { syncPath } from '../sync-path.ts'
 
 const SQLITE_FULL = 2
 
