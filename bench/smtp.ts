@@ -145,6 +145,9 @@ function benchMessage(size: number): Uint8Array {
 const ENVELOPE = `MAIL FROM:<sender@bench.client>\r\nRCPT TO:<${RECIPIENT}>\r\nDATA\r\n`
 
 interface PhaseResult {
+  /** Server CPU per accepted message (µs): the event-loop thread, and the whole process. */
+  mainCpuUs?: number
+  processCpuUs?: number
   accepted: number
   refused: number
   seconds: number
@@ -155,7 +158,20 @@ async function expectCodes(got: Promise<number[]>, want: number[], what: string)
   if (codes.join() !== want.join()) throw new Error(`${what}: expected ${want.join(',')}, got ${codes.join(',')}`)
 }
 
-async function runPhase(port: number, message: Uint8Array, reuse: boolean): Promise<PhaseResult> {
+/** CPU time (ms) of the server's event-loop thread (its tid is the pid) and of the whole process. */
+function serverCpuMs(pid: number): { main: number; process: number } {
+  const ticks = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12]) // utime + stime, in clock ticks (100 Hz)
+  }
+  return {
+    main: ticks(fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')) * 10,
+    process: ticks(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')) * 10,
+  }
+}
+
+async function runPhase(port: number, message: Uint8Array, reuse: boolean, pid: number): Promise<PhaseResult> {
+  const cpuBefore = serverCpuMs(pid)
   const deadline = performance.now() + SECONDS * 1000
   let accepted = 0
   let refused = 0
@@ -197,7 +213,16 @@ async function runPhase(port: number, message: Uint8Array, reuse: boolean): Prom
   }
 
   await Promise.all(Array.from({ length: SESSIONS }, reuse ? reusedSession : newConnectionSession))
-  return { accepted, refused, seconds: (performance.now() - start) / 1000 }
+  const seconds = (performance.now() - start) / 1000
+  const cpu = serverCpuMs(pid)
+  const perMessage = (ms: number) => Math.round((ms * 1000) / Math.max(1, accepted))
+  return {
+    accepted,
+    refused,
+    seconds,
+    mainCpuUs: perMessage(cpu.main - cpuBefore.main),
+    processCpuUs: perMessage(cpu.process - cpuBefore.process),
+  }
 }
 
 /** Server RSS (MB) with `count` connections open, greeted and past EHLO, then idle. */
@@ -294,11 +319,11 @@ try {
   const idle = await idleRss(started.port, started.proc.pid, IDLE)
   const message = benchMessage(SIZE)
   const skipped: PhaseResult = { accepted: 0, refused: 0, seconds: 1 }
-  const fresh = args.only === 'reused' ? skipped : await runPhase(started.port, message, false)
-  const reused = args.only === 'new' ? skipped : await runPhase(started.port, message, true)
+  const fresh = args.only === 'reused' ? skipped : await runPhase(started.port, message, false, started.proc.pid)
+  const reused = args.only === 'new' ? skipped : await runPhase(started.port, message, true, started.proc.pid)
   const rate = (r: PhaseResult) => Math.round(r.accepted / r.seconds)
   const note = (r: PhaseResult) =>
-    `${r.accepted} in ${r.seconds.toFixed(1)} s${r.refused > 0 ? `, ${r.refused} refused` : ''}`
+    `${r.accepted} in ${r.seconds.toFixed(1)} s${r.refused > 0 ? `, ${r.refused} refused` : ''}${r.mainCpuUs === undefined ? '' : `, server CPU ${r.mainCpuUs} µs/msg event loop, ${r.processCpuUs} µs/msg process`}`
   console.log(
     `smtp: new-connection ${rate(fresh)} msg/s, reused ${rate(reused)} msg/s (targets 2000/4000; ${SESSIONS} sessions × ${MESSAGES} × ${SIZE} B, durable, one mailbox; ${note(fresh)} / ${note(reused)}), RSS at ${IDLE} idle connections ${idle.with.toFixed(0)} MB (${idle.before.toFixed(0)} MB before)`,
   )

@@ -36,13 +36,18 @@ abstract class Metric<V> {
     readonly help: string,
   ) {}
   abstract readonly type: 'counter' | 'gauge' | 'histogram'
+  /** Series by label object: hot paths pass the same frozen-in-practice object (a listener's port labels) on every event. */
+  protected byObject = new WeakMap<Labels, Series<V>>()
   protected entry(labels: Labels, initial: () => V): Series<V> {
+    const known = this.byObject.get(labels)
+    if (known) return known
     const key = labelKey(labels)
     let s = this.series.get(key)
     if (!s) {
       s = { labels: { ...labels }, value: initial() }
       this.series.set(key, s)
     }
+    this.byObject.set(labels, s)
     return s
   }
   abstract render(): string[]
@@ -85,6 +90,7 @@ export class Gauge extends Metric<number> {
   /** Forget every label set, so a collector's scrape shows only what exists now (e.g. queue states). */
   reset(): void {
     this.series.clear()
+    this.byObject = new WeakMap()
   }
   render(): string[] {
     return [...this.series.values()].map(s => `${this.name}${renderLabels(s.labels)} ${s.value}`)

@@ -8,6 +8,7 @@ export const FOLD_WIDTH = 78
  * Bare CR and LF anywhere else become spaces, so nothing from the outside can start a new field.
  */
 export function foldHeaderField(field: string, width = FOLD_WIDTH): string {
+  if (field.length <= width && !/[\r\n]/.test(field)) return `${field}\r\n`
   const safe = field.replace(/\r\n(?=[ \t])/g, '\n').replace(/\r\n|\r|\n(?![ \t])/g, ' ')
   const out: string[] = []
   for (const physical of safe.split('\n')) {

@@ -77,6 +77,8 @@ export function createInboundPipeline(deps: ServerDeps, options: InboundPipeline
   const overQuota = async (routeToCheck: RecipientRoute, size: number): Promise<boolean> => {
     const only = routeToCheck.local[0]
     if (routeToCheck.local.length !== 1 || routeToCheck.remote.length > 0 || only === undefined) return false
+    // Most accounts have no quota; the resolver already read it with the account.
+    if (only.quotaBytes === null) return false
     const account = await storage.accounts.get(only.accountId)
     if (!account || account.quotaBytes === null) return false
     const usage = await storage.accounts.usage(only.accountId)

@@ -6,6 +6,8 @@ export interface LocalTarget {
   email: string
   /** RFC 5233 subaddress (`user+tag`), for Sieve later. */
   tag: string | null
+  /** The account's quota when the resolver read it (null: none; absent: unknown, look it up). */
+  quotaBytes?: number | null
 }
 
 export type RouteVia = 'account' | 'alias' | 'catch-all' | 'postmaster' | 'relay' | 'trap'

@@ -90,14 +90,20 @@ export class DataReader {
   push(chunk: Uint8Array): DataReaderResult {
     if (this.finished) throw new Error('DataReader: push() after the end of data')
     const n = chunk.length
+    // Ordinary lines (no leading dot, ended by CRLF) are copied to the output as one run per
+    // chunk instead of a copy per line and per line ending; the run is cut where the reader has
+    // to change bytes (a transparency dot, a bare line ending) and at the end of the chunk.
+    let runStart = 0
     let i = 0
     while (i < n) {
       const b = chunk[i] ?? 0
       switch (this.state) {
         case 'lineStart':
           if (b === DOT) {
+            this.flushRun(chunk, runStart, i)
             this.state = 'dot'
             i++
+            runStart = i
           } else {
             this.state = 'text'
           }
@@ -115,6 +121,7 @@ export class DataReader {
             // RFC 5321 §4.5.2: a leading "." followed by more text is removed.
             this.state = 'text'
           }
+          runStart = i
           break
         case 'dotCr':
           if (b === LF) {
@@ -127,6 +134,7 @@ export class DataReader {
             this.bareLineEnding()
             this.emitDotLine(false)
           }
+          runStart = i
           break
         case 'text': {
           let j = i
@@ -135,18 +143,30 @@ export class DataReader {
             if (c === CR || c === LF) break
             j++
           }
-          if (j > i) {
-            this.text(chunk, i, j)
-            i = j
+          this.lineLength += j - i
+          if (this.lineLength + 2 > this.maxLineLength) this.fail('dataLineTooLong')
+          if (j + 1 < n && chunk[j] === CR && chunk[j + 1] === LF) {
+            // The common case: a CRLF line end, part of the run.
+            this.lineLength = 0
+            this.state = 'lineStart'
+            this.crlfBefore = true
+            i = j + 2
             break
           }
-          if (b === CR) {
+          if (j === n) {
+            i = n
+            break
+          }
+          // A line ending that is split across chunks or bare: handled byte by byte.
+          this.flushRun(chunk, runStart, j)
+          if (chunk[j] === CR) {
             this.state = 'cr'
           } else {
             this.bareLineEnding()
             this.endLine(false)
           }
-          i++
+          i = j + 1
+          runStart = i
           break
         }
         case 'cr':
@@ -158,17 +178,16 @@ export class DataReader {
             this.bareLineEnding()
             this.endLine(false)
           }
+          runStart = i
           break
       }
     }
+    this.flushRun(chunk, runStart, n)
     return NOT_DONE
   }
 
-  private text(chunk: Uint8Array, from: number, to: number): void {
-    const length = to - from
-    this.lineLength += length
-    if (this.lineLength + 2 > this.maxLineLength) this.fail('dataLineTooLong')
-    this.emit(chunk.subarray(from, to))
+  private flushRun(chunk: Uint8Array, from: number, to: number): void {
+    if (to > from) this.emit(chunk.subarray(from, to))
   }
 
   private endLine(crlf: boolean): void {

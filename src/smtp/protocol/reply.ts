@@ -24,6 +24,9 @@ export interface FormatReplyOptions {
 // RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the code and CRLF.
 export const MAX_REPLY_LINE_OCTETS = 512
 
+/** HT and printable ASCII only: the text a reply line may carry unchanged (RFC 5321 §4.2). */
+const SAFE_ASCII = /^[\t\x20-\x7e]*$/
+
 const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})$/
 
 /** A reply with explicit codes. Throws RangeError on a malformed code pair (a programming error). */
@@ -43,8 +46,17 @@ export function buildReply(code: number, enhanced: string | null, text: string |
 /** A reply from the standard table, optionally with more specific text. */
 export function standardReply(name: ReplyName, text?: string | readonly string[]): SmtpReply {
   const template = REPLY_CODES[name]
-  return buildReply(template.code, template.enhanced, text ?? template.text)
+  if (text !== undefined) return buildReply(template.code, template.enhanced, text)
+  // Replies are immutable values: the table's own texts are built (and checked) once.
+  let reply = STANDARD_REPLIES.get(name)
+  if (reply === undefined) {
+    reply = Object.freeze(buildReply(template.code, template.enhanced, template.text))
+    STANDARD_REPLIES.set(name, reply)
+  }
+  return reply
 }
+
+const STANDARD_REPLIES = new Map<ReplyName, SmtpReply>()
 
 /**
  * Make text safe for one reply line. RFC 5321 §4.2 textstring is HT and printable characters:
@@ -53,6 +65,8 @@ export function standardReply(name: ReplyName, text?: string | readonly string[]
  * `utf8` is set.
  */
 export function sanitizeReplyText(text: string, utf8 = false): string {
+  // Nearly every reply is plain ASCII text already; checking that is far cheaper than rebuilding it.
+  if (SAFE_ASCII.test(text)) return text
   let out = ''
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 0
@@ -88,6 +102,8 @@ export function encodeReply(reply: SmtpReply, options: FormatReplyOptions = {}):
 
 /** Cut a string to at most `max` UTF-8 octets without splitting a character. */
 function truncateOctets(text: string, max: number): string {
+  // At most one octet per UTF-16 unit for ASCII: a short ASCII string fits as it is.
+  if (text.length <= max && SAFE_ASCII.test(text)) return text
   let octets = 0
   let end = 0
   for (const ch of text) {

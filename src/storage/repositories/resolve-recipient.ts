@@ -23,6 +23,8 @@ export interface LocalRecipient {
   email: string
   /** Subaddress for this delivery: the target's own tag, else the tag of the original address. */
   tag: string | null
+  /** The account's storage quota (null: none), so RCPT-time quota checks need no second lookup. */
+  quotaBytes?: number | null
 }
 
 export type ResolutionVia = 'account' | 'alias' | 'catch-all'
@@ -63,7 +65,7 @@ export function createRecipientResolver(ctx: RepositoryContext): (address: strin
     .where(eq(domains.name, sql.placeholder('name')))
     .prepare()
   const accountQuery = db
-    .select({ id: accounts.id, email: accounts.email, disabled: accounts.disabled })
+    .select({ id: accounts.id, email: accounts.email, disabled: accounts.disabled, quotaBytes: accounts.quotaBytes })
     .from(accounts)
     .where(eq(accounts.email, sql.placeholder('email')))
     .prepare()
@@ -100,7 +102,12 @@ export function createRecipientResolver(ctx: RepositoryContext): (address: strin
       if (account) {
         if (account.disabled) out.disabled++
         else if (!out.accounts.some(a => a.accountId === account.id)) {
-          out.accounts.push({ accountId: account.id, email: account.email, tag: ownTag ?? fallbackTag })
+          out.accounts.push({
+            accountId: account.id,
+            email: account.email,
+            tag: ownTag ?? fallbackTag,
+            quotaBytes: account.quotaBytes,
+          })
         }
         return
       }
@@ -140,7 +147,9 @@ export function createRecipientResolver(ctx: RepositoryContext): (address: strin
         return {
           kind: 'local',
           address,
-          accounts: [{ accountId: account.id, email: account.email, tag: candidateTag }],
+          accounts: [
+            { accountId: account.id, email: account.email, tag: candidateTag, quotaBytes: account.quotaBytes },
+          ],
           external: [],
           tag: candidateTag,
           via: 'account',

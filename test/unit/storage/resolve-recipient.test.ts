@@ -172,7 +172,9 @@ describe('resolveRecipient', () => {
     const r = await storage.resolveRecipient('tagged+outer@example.com')
     expect(r).toMatchObject({ kind: 'local', tag: 'outer' })
     if (r.kind !== 'local') throw new Error('expected local')
-    expect(r.accounts).toEqual([{ accountId: ids['ann@example.com'] as number, email: 'ann@example.com', tag: 'work' }])
+    expect(r.accounts).toEqual([
+      { accountId: ids['ann@example.com'] as number, email: 'ann@example.com', tag: 'work', quotaBytes: null },
+    ])
     const plain = await storage.resolveRecipient('team+t@example.com')
     if (plain.kind !== 'local') throw new Error('expected local')
     expect(plain.accounts.map(a => a.tag)).toEqual(['t', 't'])
