@@ -9,9 +9,8 @@
 // hosted domain that name nothing are dropped (and logged); targets elsewhere are external.
 // Disabled accounts reached through an alias are skipped; if nothing else remains, the result is
 // `disabled`, like a direct hit on a disabled account or a disabled domain.
-import { asc, eq, sql } from 'drizzle-orm'
+import type { Statement } from 'bun:sqlite'
 import { parseAddress, splitSubaddress } from '../../core/address.ts'
-import { accounts, aliases, domains } from '../db/schema.ts'
 import type { RepositoryContext } from './context.ts'
 
 export const MAX_ALIAS_DEPTH = 10
@@ -48,6 +47,20 @@ export type RecipientResolution =
   /** The domain is not hosted here: relay decision for the caller (authenticated submission only). */
   | { kind: 'remote'; address: string }
 
+interface RawDomainRow {
+  id: number
+  name: string
+  catchAll: string | null
+  enabled: number
+}
+
+interface RawAccountRow {
+  id: number
+  email: string
+  disabled: number
+  quotaBytes: number | null
+}
+
 interface Expansion {
   accounts: LocalRecipient[]
   external: string[]
@@ -58,26 +71,27 @@ interface Expansion {
 export function createRecipientResolver(ctx: RepositoryContext): (address: string) => Promise<RecipientResolution> {
   const { db } = ctx
   // Prepared once: every RCPT TO runs these, and building and preparing a drizzle query per call
-  // cost more than running it (profiled under bench/smtp.ts).
-  const domainQuery = db
-    .select()
-    .from(domains)
-    .where(eq(domains.name, sql.placeholder('name')))
-    .prepare()
-  const accountQuery = db
-    .select({ id: accounts.id, email: accounts.email, disabled: accounts.disabled, quotaBytes: accounts.quotaBytes })
-    .from(accounts)
-    .where(eq(accounts.email, sql.placeholder('email')))
-    .prepare()
-  const aliasQuery = db
-    .select({ target: aliases.target })
-    .from(aliases)
-    .where(eq(aliases.address, sql.placeholder('address')))
-    .orderBy(asc(aliases.id))
-    .prepare()
-  const domainByName = (name: string) => domainQuery.get({ name })
-  const accountByEmail = (email: string) => accountQuery.get({ email })
-  const aliasTargets = (address: string) => aliasQuery.all({ address }).map(r => r.target)
+  // cost more than running it; plain bun:sqlite statements also skip drizzle's per-call mapping
+  // (profiled under bench/smtp.ts).
+  const sqlite = db.$client
+  const domainQuery: Statement<RawDomainRow, [string]> = sqlite.query(
+    'SELECT id, name, catch_all AS catchAll, enabled FROM domains WHERE name = ?',
+  )
+  const accountQuery: Statement<RawAccountRow, [string]> = sqlite.query(
+    'SELECT id, email, disabled, quota_bytes AS quotaBytes FROM accounts WHERE email = ?',
+  )
+  const aliasQuery: Statement<{ target: string }, [string]> = sqlite.query(
+    'SELECT target FROM aliases WHERE address = ? ORDER BY id',
+  )
+  const domainByName = (name: string) => {
+    const row = domainQuery.get(name)
+    return row === null ? undefined : { ...row, enabled: row.enabled !== 0 }
+  }
+  const accountByEmail = (email: string) => {
+    const row = accountQuery.get(email)
+    return row === null ? undefined : { ...row, disabled: row.disabled !== 0 }
+  }
+  const aliasTargets = (address: string) => aliasQuery.all(address).map(r => r.target)
 
   // One target, recursively. `visited` is shared across the whole expansion (loop protection).
   const expand = (address: string, fallbackTag: string | null, depth: number, visited: Set<string>, out: Expansion) => {
