@@ -83,7 +83,7 @@ export class DataReader {
     this.maxMessageSize = options.maxMessageSize
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_DATA_LINE
     this.policy = options.bareLineEndings ?? 'reject'
-    this.out = new Uint8Array(Math.min(INITIAL_CAPACITY, Math.max(1, this.maxMessageSize)))
+    this.out = uninitializedBytes(Math.min(INITIAL_CAPACITY, Math.max(1, this.maxMessageSize)))
   }
 
   /** Feed the next bytes; returns done once the end marker has been read. Throws if already done. */
@@ -213,7 +213,7 @@ export class DataReader {
     if (this.error !== null) return
     const needed = this.outLength + bytes.length
     if (needed > this.out.length) {
-      const grown = new Uint8Array(Math.min(Math.max(this.out.length * 2, needed), this.maxMessageSize))
+      const grown = uninitializedBytes(Math.min(Math.max(this.out.length * 2, needed), this.maxMessageSize))
       grown.set(this.out.subarray(0, this.outLength))
       this.out = grown
     }
@@ -232,10 +232,20 @@ export class DataReader {
 
   private finish(leftover: Uint8Array): DataReaderResult {
     this.finished = true
-    const message = this.error === null ? this.out.slice(0, this.outLength) : null
+    // The buffer is not used again, so the message is a view of it rather than a copy.
+    const message = this.error === null ? this.out.subarray(0, this.outLength) : null
     this.out = new Uint8Array(0)
     return { done: true, message, error: this.error, size: this.size, leftover: leftover.slice() }
   }
+}
+
+/**
+ * Output space without zero-filling: every byte handed out is written first (outLength). A plain
+ * Uint8Array view, so slice() copies as usual (Buffer's slice would not).
+ */
+function uninitializedBytes(length: number): Uint8Array {
+  const b = Buffer.allocUnsafe(length)
+  return new Uint8Array(b.buffer, b.byteOffset, b.length)
 }
 
 const CRLF_BYTES = Uint8Array.of(CR, LF)

@@ -60,8 +60,27 @@ export function headerBlock(message: Uint8Array): Uint8Array {
   return message.subarray(0, limit)
 }
 
+/** `local@domain` with nothing postal-mime would change or interpret (RFC 5322 §3.4.1 dot-atoms). */
+const PLAIN_ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/
+/** `<local@domain>` or `Word Word <local@domain>`: a name of plain words (no encoded words, quotes, comments). */
+const NAMED_ADDRESS = /^(?:([A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*) )?<([^<>\s]+)>$/
+
+/**
+ * The parsed address list of a field value. The two forms nearly every message uses are read
+ * directly, with the result postal-mime gives for them (unit-tested); anything else goes through
+ * its full RFC 5322 address parser.
+ */
+function parseAddresses(value: string, addressParser: PostalMimeModule['addressParser']): unknown[] {
+  if (PLAIN_ADDRESS.test(value)) return [{ address: value, name: '' }]
+  const named = NAMED_ADDRESS.exec(value)
+  if (named !== null && PLAIN_ADDRESS.test(named[2] as string)) return [{ address: named[2], name: named[1] ?? '' }]
+  return addressParser(value)
+}
+
 export async function parseEnvelope(message: Uint8Array): Promise<StoredEnvelope> {
-  const { addressParser, decodeWords } = await loadPostalMime()
+  const { decodeWords, addressParser: fullParser } = await loadPostalMime()
+  const addressParser = (value: string) => parseAddresses(value, fullParser)
   const fields = headerLines(headerBlock(message))
   const first = (key: string) => fields.find(f => f.key === key)?.value
   // What postal-mime's buildMessage did: From and Sender keep their first address; To, Cc, Bcc

@@ -72,6 +72,20 @@ const cases: Array<[string, string]> = [
   ['header only with trailing spaces', 'Subject:   padded   \r\nDate:  Tue, 1 Jan 2030 00:00:00 +0000 \r\n\r\n'],
   ['broken address', 'From: <unterminated@x\r\nTo: ,,, ;\r\n\r\n'],
   ['nbsp is not folding', 'Subject: a\r\n\u00a0b: c\r\n\r\n'],
+  // The forms parse-envelope reads without postal-mime's address parser, and near misses.
+  ['plain addr-spec', 'From: a.b-c+d@sub.example.org\r\nTo: x_y@z.example\r\n\r\n'],
+  ['angle addr only', 'From: <sender@bench.client>\r\nTo: <bench@bench.test>\r\n\r\n'],
+  ['plain display name', 'From: Alice Smith <alice@example.org>\r\nTo: Bob <bob@example.org>\r\n\r\n'],
+  ['name with dot', 'From: J. Smith <j@example.org>\r\n\r\n'],
+  ['name with two spaces', 'From: Alice  Smith <alice@example.org>\r\n\r\n'],
+  ['encoded-word name', 'From: =?UTF-8?Q?Al=C3=AFce?= <alice@example.org>\r\n\r\n'],
+  ['quoted local part', 'From: "a b"@example.org\r\nTo: "x"@y.org\r\n\r\n'],
+  ['address literal', 'From: user@[192.0.2.1]\r\n\r\n'],
+  ['trailing dot domain', 'From: user@example.org.\r\nTo: .user@example.org\r\n\r\n'],
+  ['no domain', 'From: <user>\r\nTo: user\r\n\r\n'],
+  ['two angle addresses', 'To: <a@x.org> <b@x.org>\r\n\r\n'],
+  ['upper case kept', 'From: Alice <ALICE@Example.ORG>\r\n\r\n'],
+  ['utf-8 local part', 'From: jörg@example.org\r\n\r\n'],
 ]
 
 const bytesOf = (s: string) =>
