@@ -60,11 +60,14 @@ export function headerBlock(message: Uint8Array): Uint8Array {
   return message.subarray(0, limit)
 }
 
-/** `local@domain` with nothing postal-mime would change or interpret (RFC 5322 §3.4.1 dot-atoms). */
-const PLAIN_ADDRESS =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/
+/** `local@domain` of dot-atoms (RFC 5322 §3.4.1) with nothing postal-mime would change or interpret. */
+const ADDRESS_CHARS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+$/
+/** An empty dot-atom part: a dot at either end of the local part or domain, or two in a row. */
+const EMPTY_ATOM = /^\.|\.@|@\.|\.\.|\.$/
+const isPlainAddress = (value: string) => ADDRESS_CHARS.test(value) && !EMPTY_ATOM.test(value)
 /** `<local@domain>` or `Word Word <local@domain>`: a name of plain words (no encoded words, quotes, comments). */
-const NAMED_ADDRESS = /^(?:([A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*) )?<([^<>\s]+)>$/
+const NAMED_ADDRESS = /^(?:([A-Za-z0-9_ -]+) )?<([^<>\s]+)>$/
+const isPlainName = (name: string) => !name.startsWith(' ') && !name.endsWith(' ') && !name.includes('  ')
 
 /**
  * The parsed address list of a field value. The two forms nearly every message uses are read
@@ -72,9 +75,10 @@ const NAMED_ADDRESS = /^(?:([A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*) )?<([^<>\s]+)>$/
  * its full RFC 5322 address parser.
  */
 function parseAddresses(value: string, addressParser: PostalMimeModule['addressParser']): unknown[] {
-  if (PLAIN_ADDRESS.test(value)) return [{ address: value, name: '' }]
+  if (isPlainAddress(value)) return [{ address: value, name: '' }]
   const named = NAMED_ADDRESS.exec(value)
-  if (named !== null && PLAIN_ADDRESS.test(named[2] as string)) return [{ address: named[2], name: named[1] ?? '' }]
+  const name = named?.[1] ?? ''
+  if (named !== null && isPlainAddress(named[2] as string) && isPlainName(name)) return [{ address: named[2], name }]
   return addressParser(value)
 }
 

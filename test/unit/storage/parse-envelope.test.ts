@@ -86,6 +86,8 @@ const cases: Array<[string, string]> = [
   ['two angle addresses', 'To: <a@x.org> <b@x.org>\r\n\r\n'],
   ['upper case kept', 'From: Alice <ALICE@Example.ORG>\r\n\r\n'],
   ['utf-8 local part', 'From: jörg@example.org\r\n\r\n'],
+  ['double dots', 'From: a..b@example.org\r\nTo: a@example..org\r\nCc: a.@example.org\r\n\r\n'],
+  ['name with edge spaces', 'From:  Alice <alice@example.org>\r\nTo: Bob  <bob@example.org>\r\n\r\n'],
 ]
 
 const bytesOf = (s: string) =>
