@@ -1,6 +1,6 @@
 // SMTP events for the process-wide metrics registry (issue part 6). Created once per server and
 // shared by the three listeners; the `port` label is the listener kind (mx, submission, submissions).
-import type { Counter, Gauge, MetricsRegistry } from '../../observability/metrics.ts'
+import type { Counter, Gauge, Labels, MetricsRegistry } from '../../observability/metrics.ts'
 import type { Tracer } from '../../observability/tracing/tracer.ts'
 import type { SmtpReply } from '../protocol/reply.ts'
 
@@ -33,9 +33,17 @@ export interface SmtpMetrics {
   bytesReceived: Counter
   authFailures: Counter
   tracer: Tracer
+  /** One shared label object per listener kind (and per message result), so counting an event does
+   *  not rebuild the series key: the registry finds a series by its label object first. */
+  portLabels(port: string): Labels
+  resultLabels(port: string, result: MessageResult): Labels
 }
 
 export function createSmtpMetrics(registry: MetricsRegistry): SmtpMetrics {
+  const results = memoize(key => {
+    const [port, result] = key.split('\u0000') as [string, string]
+    return { port, result }
+  })
   return {
     connections: registry.counter('smtp_connections_total', 'SMTP connections accepted'),
     active: registry.gauge('smtp_active_connections', 'SMTP connections open now'),
@@ -44,6 +52,20 @@ export function createSmtpMetrics(registry: MetricsRegistry): SmtpMetrics {
     bytesReceived: registry.counter('smtp_bytes_received_total', 'Bytes received from SMTP clients'),
     authFailures: registry.counter('auth_failures_total', 'Failed logins, by protocol'),
     tracer: registry.tracer,
+    portLabels: memoize(port => ({ port })),
+    resultLabels: (port, result) => results(`${port}\u0000${result}`),
+  }
+}
+
+function memoize(make: (key: string) => Labels): (key: string) => Labels {
+  const known = new Map<string, Labels>()
+  return key => {
+    let labels = known.get(key)
+    if (labels === undefined) {
+      labels = Object.freeze(make(key))
+      known.set(key, labels)
+    }
+    return labels
   }
 }
 

@@ -9,6 +9,7 @@
 // against smtp.maxErrors and in the metrics, and is logged at a level that fits its kind.
 import { MailError } from '../../core/errors.ts'
 import type { Logger } from '../../core/logger.ts'
+import type { Labels } from '../../observability/metrics.ts'
 import { LineReader } from '../../net/line-reader.ts'
 import { SmtpTransactionTrace } from '../../observability/tracing/smtp-transaction-trace.ts'
 import type { CloseReason, Session, Transport } from '../../net/transport.ts'
@@ -64,7 +65,7 @@ export class SmtpSession implements Session, SessionContext {
   readonly logger: Logger
   private readonly input: LineReader
   private readonly inputLimit: number
-  private readonly port: { port: string }
+  private readonly port: Labels
   /** Formatted replies not yet written (RFC 2920 §3.2: replies to a group may go out together). */
   private out: string[] = []
   private running = false
@@ -78,7 +79,7 @@ export class SmtpSession implements Session, SessionContext {
   ) {
     this.settings = deps.settings
     this.logger = transport.logger
-    this.port = { port: this.settings.port }
+    this.port = deps.metrics.portLabels(this.settings.port)
     // RFC 4954 §4: AUTH lines may be 12288 octets; parseCommand applies the shorter limit to others.
     this.input = new LineReader({
       maxLineLength: Math.max(this.settings.maxLineLength, MAX_AUTH_LINE),
@@ -356,7 +357,8 @@ export class SmtpSession implements Session, SessionContext {
       this.logFailure(verb, e, reply)
     }
     if (reply === null) return
-    if (endOfMessage) this.deps.metrics.messages.inc({ ...this.port, result: messageResult(reply) })
+    if (endOfMessage)
+      this.deps.metrics.messages.inc(this.deps.metrics.resultLabels(this.settings.port, messageResult(reply)))
     this.trace.reply(verb, reply.code, endOfMessage)
     this.send(reply, verb)
   }
