@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { type Clock, systemClock } from '../core/clock.ts'
 import { errorMessage, temporaryError } from '../core/errors.ts'
 import { type Logger, silentLogger } from '../core/logger.ts'
+import { createCatalogVersion } from './db/catalog-version.ts'
 import { type MailDb, openDatabase } from './db/open-database.ts'
 import { createKeyedMutex } from './keyed-mutex.ts'
 import { createMailboxEvents, type MailboxEvents } from './mailbox-events.ts'
@@ -95,6 +96,7 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     names: createUniqueNameGenerator({ clock, host: options.hostname }),
     locks: createKeyedMutex(),
     events: createMailboxEvents({ logger }),
+    catalog: createCatalogVersion(opened.sqlite),
   }
   const messages = createMessageRepository(ctx)
   const resolveRecipient = createRecipientResolver(ctx)

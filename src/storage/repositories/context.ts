@@ -2,6 +2,7 @@
 import type { Database } from 'bun:sqlite'
 import type { Clock } from '../../core/clock.ts'
 import type { Logger } from '../../core/logger.ts'
+import type { CatalogVersion } from '../db/catalog-version.ts'
 import type { MailDb } from '../db/open-database.ts'
 import type { KeyedMutex } from '../keyed-mutex.ts'
 import type { MailboxEvents } from '../mailbox-events.ts'
@@ -19,6 +20,8 @@ export interface RepositoryContext {
   locks: KeyedMutex
   /** Emitted after each committed mailbox change (append, expunge, flags, rename, delete). */
   events: MailboxEvents
+  /** Changes when domains, accounts, aliases or mailbox names may have changed (lookup caches). */
+  catalog: CatalogVersion
 }
 
 /** The Maildir directory of an account, from its stored (normalised) address. */

@@ -29,6 +29,7 @@ import { withSize } from '../maildir/unique-name.ts'
 import { normalizeMailboxName } from '../mailbox-name.ts'
 import { overQuota, unknownMailbox, unknownTargetMailbox } from '../storage-errors.ts'
 import { mailboxDirFor, mailboxLockKey, type RepositoryContext } from './context.ts'
+import { catalogMemo } from '../db/catalog-version.ts'
 import { createDeliveryCommitter } from './delivery-committer.ts'
 import { createMailboxLookups } from './mailbox-lookups.ts'
 import type { MailboxRow } from './mailbox-rows.ts'
@@ -222,6 +223,18 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     return locationOf(box)
   }
 
+  /**
+   * locateTarget for deliveries, cached while the catalog stays the same (db/catalog-version.ts).
+   * The cached row's counters (uidNext, highestModseq) go stale; deliveries use only its id, owner
+   * and folder, which the catalog stamp covers.
+   */
+  const deliveryTargetByKey = catalogMemo(ctx.catalog, key => {
+    const [accountId, kind, mailbox] = key.split('\u0000') as [string, string, string]
+    return locateTarget(Number(accountId), kind === 'n' ? Number(mailbox) : mailbox)
+  })
+  const deliveryTarget = (accountId: number, mailbox: string | number): MailboxLocation =>
+    deliveryTargetByKey(`${accountId}\u0000${typeof mailbox === 'number' ? 'n' : 's'}\u0000${mailbox}`)
+
   const accountBytes = (accountId: number): number => {
     const row = db
       .select({ bytes: sum(messages.size) })
@@ -400,7 +413,7 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       const prepared: Array<{ target: DeliveryTarget; loc: MailboxLocation; index: number }> = []
       input.targets.forEach((target, index) => {
         try {
-          prepared.push({ target, loc: locateTarget(target.accountId, target.mailbox ?? INBOX), index })
+          prepared.push({ target, loc: deliveryTarget(target.accountId, target.mailbox ?? INBOX), index })
         } catch (e) {
           outcomes[index] = { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
         }

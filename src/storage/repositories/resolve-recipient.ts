@@ -10,6 +10,7 @@
 // Disabled accounts reached through an alias are skipped; if nothing else remains, the result is
 // `disabled`, like a direct hit on a disabled account or a disabled domain.
 import type { Statement } from 'bun:sqlite'
+import { catalogMemo } from '../db/catalog-version.ts'
 import { parseAddress, splitSubaddress } from '../../core/address.ts'
 import type { RepositoryContext } from './context.ts'
 
@@ -83,15 +84,17 @@ export function createRecipientResolver(ctx: RepositoryContext): (address: strin
   const aliasQuery: Statement<{ target: string }, [string]> = sqlite.query(
     'SELECT target FROM aliases WHERE address = ? ORDER BY id',
   )
-  const domainByName = (name: string) => {
+  // Cached while the catalog stays the same (db/catalog-version.ts): the same few addresses are
+  // looked up for every message.
+  const domainByName = catalogMemo(ctx.catalog, name => {
     const row = domainQuery.get(name)
     return row === null ? undefined : { ...row, enabled: row.enabled !== 0 }
-  }
-  const accountByEmail = (email: string) => {
+  })
+  const accountByEmail = catalogMemo(ctx.catalog, email => {
     const row = accountQuery.get(email)
     return row === null ? undefined : { ...row, disabled: row.disabled !== 0 }
-  }
-  const aliasTargets = (address: string) => aliasQuery.all(address).map(r => r.target)
+  })
+  const aliasTargets = catalogMemo(ctx.catalog, address => aliasQuery.all(address).map(r => r.target))
 
   // One target, recursively. `visited` is shared across the whole expansion (loop protection).
   const expand = (address: string, fallbackTag: string | null, depth: number, visited: Set<string>, out: Expansion) => {
