@@ -226,7 +226,6 @@ export function createDirectTransport(options: DirectTransportOptions): Outbound
 
   async function deliver(attempt: OutboundAttempt): Promise<RecipientResult[]> {
     const domain = attempt.domain.toLowerCase()
-    const log = logger.child({ queueId: attempt.queueId, domain })
     const mx = await resolveMxHosts(options.resolver, domain, options.shuffle)
     switch (mx.kind) {
       case 'null-mx':
@@ -333,7 +332,13 @@ export function createDirectTransport(options: DirectTransportOptions): Outbound
       for (const ip of addresses) {
         const outcome = await tryAddress(attempt, host.name, ip, level, policyRef)
         if (outcome.kind === 'done') return outcome.results
-        log.info('MX host failed, trying the next', { mx: host.name, ip, reason: outcome.failure.diagnostic })
+        logger.info('MX host failed, trying the next', {
+          queueId: attempt.queueId,
+          domain,
+          mx: host.name,
+          ip,
+          reason: outcome.failure.diagnostic,
+        })
         last = outcome.failure
       }
     }

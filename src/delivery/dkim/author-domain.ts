@@ -3,14 +3,16 @@
 import { recipientDomain } from '../queue/recipient-domain.ts'
 
 const decoder = new TextDecoder()
+const LF = 0x0a
+const CR = 0x0d
 /** Header sections larger than this are cut: From: is never that far down in real mail. */
 const MAX_HEADER_BYTES = 256 * 1024
 
 /** Unfolded header fields (name lower-cased) of a message, in order. */
 export function headerFields(message: Uint8Array): { name: string; value: string }[] {
-  const text = decoder.decode(message.subarray(0, Math.min(message.length, MAX_HEADER_BYTES)))
-  const end = text.search(/\r?\n\r?\n/)
-  const section = end < 0 ? text : text.slice(0, end)
+  // Only the header section is decoded: the end is found on the bytes (native search), so the body
+  // is neither decoded nor scanned by a regex (it was, for every attempt, up to 256 KiB).
+  const section = decoder.decode(message.subarray(0, headerSectionEnd(message)))
   const fields: { name: string; value: string }[] = []
   for (const line of section.split(/\r?\n/)) {
     const last = fields[fields.length - 1]
@@ -23,6 +25,18 @@ export function headerFields(message: Uint8Array): { name: string; value: string
     fields.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() })
   }
   return fields
+}
+
+/** Offset of the line end before the empty line that ends the header section (capped at MAX_HEADER_BYTES). */
+function headerSectionEnd(message: Uint8Array): number {
+  const limit = Math.min(message.length, MAX_HEADER_BYTES)
+  const bytes = Buffer.from(message.buffer, message.byteOffset, limit)
+  // The first LF followed by an empty line (LF, or CR LF): the blank line that ends the header.
+  for (let lf = bytes.indexOf(LF); lf >= 0 && lf + 1 < limit; lf = bytes.indexOf(LF, lf + 1)) {
+    const next = bytes[lf + 1]
+    if (next === LF || (next === CR && bytes[lf + 2] === LF)) return lf > 0 && bytes[lf - 1] === CR ? lf - 1 : lf
+  }
+  return limit
 }
 
 /** Lower-case A-label domain of the first From: address, or null when there is none. */

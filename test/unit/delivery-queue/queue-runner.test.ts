@@ -354,6 +354,46 @@ describe('stop and restart', () => {
     expect(f.transport.attempts).toHaveLength(1)
   })
 
+  test('stop leaves no timer running once the attempts ended, so the process can exit', async () => {
+    f = await queueFixture()
+    f.transport.script = async a => {
+      await Bun.sleep(30)
+      return accept(a)
+    }
+    await f.enqueue()
+    f.runner.wake()
+    while (f.runner.inFlight() === 0) await Bun.sleep(1)
+    // Timers of a second or more created during stop() and neither fired nor cleared keep the
+    // event loop alive: stop(5000) used to leave a 5 s and a 2 s one behind.
+    const pending = new Set<unknown>()
+    const realSetTimeout = globalThis.setTimeout
+    const realClearTimeout = globalThis.clearTimeout
+    globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...rest: unknown[]) => {
+      const timer = realSetTimeout(
+        (...a: unknown[]) => {
+          pending.delete(timer)
+          fn(...a)
+        },
+        ms,
+        ...rest,
+      )
+      if ((ms ?? 0) >= 1000) pending.add(timer)
+      return timer
+    }) as typeof setTimeout
+    globalThis.clearTimeout = ((timer: Parameters<typeof clearTimeout>[0]) => {
+      pending.delete(timer)
+      realClearTimeout(timer)
+    }) as typeof clearTimeout
+    try {
+      await f.runner.stop(5000)
+    } finally {
+      globalThis.setTimeout = realSetTimeout
+      globalThis.clearTimeout = realClearTimeout
+    }
+    expect(f.transport.attempts).toHaveLength(1)
+    expect(pending.size).toBe(0)
+  })
+
   test('stop after the grace period aborts the transport; unfinished entries go back to queued', async () => {
     f = await queueFixture()
     f.transport.script = () => new Promise(() => {}) // a peer that never answers

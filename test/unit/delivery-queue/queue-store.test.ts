@@ -130,6 +130,38 @@ describe('stats, listing and purge', () => {
     expect(await queue.list()).toHaveLength(1)
   })
 
+  test('a claim takes queued and deferred entries together in due order (next attempt, then id)', async () => {
+    const start = clock.now()
+    const a = await queue.enqueue({ sender: 'a@l.test', recipients: [rcpt('x@one.test')], content: content() })
+    expect(queue.claimDue({ now: clock.now(), limit: 1, accept: () => true }).map(c => c.id)).toEqual([a.id])
+    await queue.saveAttempts([
+      {
+        id: a.id,
+        state: 'deferred',
+        results: {},
+        nextAttemptAt: start + 25_000,
+        lastError: '451 try later',
+        dsnPending: false,
+        delayNotified: false,
+        finishedAt: null,
+        messageId: null,
+      },
+    ])
+    clock.advance(10_000)
+    const b = await queue.enqueue({ sender: 'a@l.test', recipients: [rcpt('x@two.test')], content: content() })
+    clock.advance(20_000)
+    const c = await queue.enqueue({ sender: 'a@l.test', recipients: [rcpt('x@three.test')], content: content() })
+    const d = await queue.enqueue({ sender: 'a@l.test', recipients: [rcpt('y@three.test')], content: content() })
+    clock.advance(10_000)
+    const claimed = queue.claimDue({ now: clock.now(), limit: 3, accept: () => true })
+    expect(claimed.map(e => [e.id, e.state, e.attempts])).toEqual([
+      [b.id, 'in-flight', 1],
+      [a.id, 'in-flight', 2],
+      [c.id, 'in-flight', 1],
+    ])
+    expect(queue.claimDue({ now: clock.now(), limit: 3, accept: () => true }).map(e => e.id)).toEqual([d.id])
+  })
+
   test('a claim skips excluded domains and never takes an entry twice', async () => {
     await queue.enqueue({ sender: 'a@l.test', recipients: [rcpt('x@one.test')], content: content() })
     const two = await queue.enqueue({ sender: 'a@l.test', recipients: [rcpt('x@two.test')], content: content() })
