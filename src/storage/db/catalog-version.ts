@@ -54,9 +54,9 @@ export function createCatalogVersion(sqlite: Database): CatalogVersion {
   }
   const own = sqlite.query<{ stamp: number }, []>('SELECT stamp FROM temp.catalog_changes')
   const other = sqlite.query<{ data_version: number }, []>('PRAGMA data_version')
-  // The pragma costs as much as a lookup, so it is read once per synchronous stretch of work (a
-  // commit by another process cannot be ordered against lookups within one anyway); this
-  // connection's own changes are seen at once.
+  // The pragma costs as much as a lookup, so it is read once per turn of the event loop (a commit
+  // by another process is not ordered against the lookups of one turn anyway: it may land just
+  // before or just after them); this connection's own changes are seen at once.
   let otherStamp: number | null = null
   const forgetOther = () => {
     otherStamp = null
@@ -65,7 +65,7 @@ export function createCatalogVersion(sqlite: Database): CatalogVersion {
     read() {
       if (otherStamp === null) {
         otherStamp = other.get()?.data_version ?? -1
-        queueMicrotask(forgetOther)
+        setImmediate(forgetOther)
       }
       const stamp = own.get()?.stamp
       return stamp === undefined ? never() : `${stamp}:${otherStamp}`
