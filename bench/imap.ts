@@ -19,7 +19,7 @@
 // allow that (checked up front). Bounded: every phase has a deadline; the whole run fails after
 // TIME_LIMIT_MS. Prints one result line.
 //
-// Usage: bun run bench/imap.ts [--idle 10000]
+// Usage: bun run bench/imap.ts [--idle 10000] [--fetch-only]
 import type { Socket } from 'bun'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -40,9 +40,15 @@ const EMAIL = 'bench@bench.test'
 
 const { values: args } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { serve: { type: 'boolean', default: false }, idle: { type: 'string', default: '10000' } },
+  options: {
+    serve: { type: 'boolean', default: false },
+    idle: { type: 'string', default: '10000' },
+    'fetch-only': { type: 'boolean', default: false },
+  },
 })
 const IDLE = Number(args.idle)
+/** Only the two FETCH measurements (a quicker loop while working on FETCH): no "Search" fill, no other phases. */
+const FETCH_ONLY = args['fetch-only'] === true
 
 // ---- the server (child) ----
 
@@ -81,7 +87,7 @@ async function serve(): Promise<void> {
       }
     }
     await fill('INBOX', MESSAGES)
-    await fill('Search', SEARCH_MESSAGES)
+    if (!FETCH_ONLY) await fill('Search', SEARCH_MESSAGES)
     const port = server.mail.listeners().find(l => l.name === 'imap')?.port
     process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`)
     // Each line from the parent asks for a full GC (before an RSS reading); EOF ends the run.
@@ -270,18 +276,48 @@ async function login(port: number): Promise<Wire> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 
-/** Median msg/s of ROUNDS full-mailbox FETCHes (after `warmup` unmeasured rounds). */
-async function fetchRate(wire: Wire, items: string, warmup: number): Promise<number> {
+/** CPU time (user + system) a process has used so far, in µs, from /proc (Linux; NaN elsewhere). */
+function processCpuMicros(pid: number): number {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in clock ticks.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS
+  } catch {
+    return Number.NaN
+  }
+}
+const CLOCK_TICKS = 100
+
+interface FetchRate {
+  /** Median msg/s over the measured rounds. */
+  rate: number
+  /** Server and client CPU per message over all measured rounds, µs (less sensitive to other load than msg/s). */
+  serverCpu: number
+  clientCpu: number
+}
+
+/** Median msg/s of ROUNDS full-mailbox FETCHes (after `warmup` unmeasured rounds), and CPU per message. */
+async function fetchRate(wire: Wire, items: string, warmup: number, serverPid: number): Promise<FetchRate> {
   const rates: number[] = []
+  let serverCpu = 0
+  let clientCpu = 0
   for (let round = 0; round < warmup + ROUNDS; round++) {
     const before = wire.fetches
+    const serverBefore = processCpuMicros(serverPid)
+    const clientBefore = process.cpuUsage()
     const start = performance.now()
     await wire.command(`FETCH 1:* ${items}`)
     const seconds = (performance.now() - start) / 1000
     if (wire.fetches - before !== MESSAGES) throw new Error(`FETCH answered ${wire.fetches - before} messages`)
-    if (round >= warmup) rates.push(MESSAGES / seconds)
+    if (round < warmup) continue
+    rates.push(MESSAGES / seconds)
+    serverCpu += processCpuMicros(serverPid) - serverBefore
+    const client = process.cpuUsage(clientBefore)
+    clientCpu += client.user + client.system
   }
-  return median(rates)
+  const messages = ROUNDS * MESSAGES
+  return { rate: median(rates), serverCpu: serverCpu / messages, clientCpu: clientCpu / messages }
 }
 
 async function appendRate(port: number): Promise<number> {
@@ -361,7 +397,7 @@ function checkFileLimit(): void {
 
 async function client(): Promise<void> {
   checkFileLimit()
-  const child = spawnServeChild(import.meta.path, ['--idle', String(IDLE)])
+  const child = spawnServeChild(import.meta.path, ['--idle', String(IDLE), ...(FETCH_ONLY ? ['--fetch-only'] : [])])
   const guard = setTimeout(() => {
     console.error('imap bench timed out')
     child.kill()
@@ -383,15 +419,23 @@ async function client(): Promise<void> {
     }
     const wire = await login(port)
     await wire.command('EXAMINE INBOX')
-    const body = await fetchRate(wire, 'BODY.PEEK[]', 1)
-    const envelope = await fetchRate(wire, '(UID FLAGS ENVELOPE)', 1)
+    const body = await fetchRate(wire, 'BODY.PEEK[]', 1, pid)
+    const envelope = await fetchRate(wire, '(UID FLAGS ENVELOPE)', 1, pid)
     wire.close()
+    const k = (n: number) => Math.round(n).toLocaleString('en-US')
+    const cpu = (r: FetchRate) => `CPU/msg server ${r.serverCpu.toFixed(1)} µs, client ${r.clientCpu.toFixed(1)} µs`
+    const fetchResults =
+      `FETCH BODY.PEEK[] ${k(body.rate)} msg/s (target >= 31,000; ${cpu(body)}), ` +
+      `FETCH (UID FLAGS ENVELOPE) ${k(envelope.rate)} msg/s (${cpu(envelope)})`
+    if (FETCH_ONLY) {
+      console.log(`imap: ${fetchResults}`)
+      return
+    }
     const search = await searchMs(port)
     const append = await appendRate(port)
     const idle = await idleRss(port, pid, gc)
-    const k = (n: number) => Math.round(n).toLocaleString('en-US')
     console.log(
-      `imap: FETCH BODY.PEEK[] ${k(body)} msg/s (target >= 31,000), FETCH (UID FLAGS ENVELOPE) ${k(envelope)} msg/s, ` +
+      `imap: ${fetchResults}, ` +
         `APPEND ${k(append)} msg/s (target >= 1,000; ${APPEND_CONNECTIONS} connections, durable), ` +
         `SEARCH TEXT over ${k(SEARCH_MESSAGES)} ${search.toFixed(0)} ms, ` +
         `${k(IDLE)} IDLE connections ${idle.with.toFixed(0)} MB RSS (target <= 300; ${idle.before.toFixed(0)} MB before, set up in ${idle.seconds.toFixed(1)} s)`,

@@ -4,8 +4,12 @@
 // is analysed once here and the result cached. Body sections are the stored octets, so BODY[] is
 // byte-identical to the file.
 //
-// Reading: one index read names every file of the command (session/message-loader.ts), and the
-// next few small messages are read while one is being answered. A message of STREAM_THRESHOLD
+// Reading: one index read names every file of the command (session/message-loader.ts). Small
+// messages are read synchronously into one reused buffer as they are answered (the cheapest way
+// from the page cache, session/read-small-file.ts), and the session paces the command so a slow
+// client or a big mailbox neither piles up output nor holds the event loop (session pace()); the
+// next few big messages are read asynchronously while others are being answered. ENVELOPE alone
+// comes from the cached text next to the analysis, without decoding it. A message of STREAM_THRESHOLD
 // octets or more whose requested sections are plain octet ranges (BODY[...] other than
 // HEADER.FIELDS, RFC822*) is never read into memory: its sections are streamed from the file as
 // the connection takes them (session untaggedStream, message/section-range.ts).
@@ -33,13 +37,14 @@ import { responseFlags } from '../session/message-flags.ts'
 import { requireSelected } from '../session/session-guards.ts'
 import { toUidRanges } from '../session/uid-ranges.ts'
 import type { SelectedMailbox } from '../session/selected-mailbox.ts'
-import { type LoadedMessage, MessageLoader } from '../session/message-loader.ts'
+import { type LoadedMessage, MessageLoader, SYNC_READ_LIMIT } from '../session/message-loader.ts'
 import {
   type MessageAnalysis,
   applyPartial,
   binarySectionSize,
   bodyStructureValue,
   bodyValue,
+  cachedEnvelopeText,
   decodeAnalysis,
   envelopeValue,
   extractBinarySection,
@@ -57,7 +62,7 @@ const HEADER_ONLY_PART: MimePart = { start: 0, bodyStart: 0, end: 0, type: 'text
 export const STREAM_THRESHOLD = 1024 * 1024
 /** Streamed sections are read in pieces of this size. */
 const STREAM_CHUNK = 256 * 1024
-/** Small messages read ahead of the one being answered. */
+/** Big messages (over SYNC_READ_LIMIT) read ahead of the one being answered. */
 const READ_AHEAD = 16
 
 export const fetchCommand = defineCommand({
@@ -91,7 +96,7 @@ export const fetchCommand = defineCommand({
     ).filter(r => view.seqOf(r.uid) !== undefined && !view.isExpungePending(r.uid))
     const seenChanged = await markSeen(ctx, view, records, attributes)
     const plan = planFetch(attributes)
-    const loader = new MessageLoader(ctx.storage, view.mailboxId, ranges)
+    const loader = new MessageLoader(ctx.storage, view.mailboxId, ranges, { reuseBuffer: true })
     const answer = (record: MessageRecord) =>
       fetchItems(
         ctx,
@@ -102,17 +107,21 @@ export const fetchCommand = defineCommand({
         plan,
         seenChanged.has(record.uid),
       )
-    // Answers in order, with the next READ_AHEAD messages already being read.
-    const pending: Array<Promise<ResponseValue[] | null>> = []
+    // Answers in order. A small message is read when it is answered, into the loader's one reused
+    // buffer, and its response is written out before the next is read; the big ones among the next
+    // READ_AHEAD messages are already being read (asynchronously, each into its own buffer).
+    const readAhead = new Map<number, Promise<ResponseValue[] | null>>()
     let next = 0
-    const fill = () => {
-      while (next < records.length && pending.length < READ_AHEAD)
-        pending.push(answer(records[next++] as MessageRecord))
-    }
     let unreadable = 0
-    for (const record of records) {
-      fill()
-      const items = await (pending.shift() as Promise<ResponseValue[] | null>)
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as MessageRecord
+      for (; next < records.length && next <= i + READ_AHEAD; next++) {
+        const ahead = records[next] as MessageRecord
+        if (ahead.size > SYNC_READ_LIMIT) readAhead.set(next, answer(ahead))
+      }
+      const started = readAhead.get(i)
+      readAhead.delete(i)
+      const items = await (started ?? answer(record))
       if (items === null) {
         unreadable++
         continue
@@ -120,6 +129,9 @@ export const fetchCommand = defineCommand({
       const values = [raw(view.seqOf(record.uid) as number), raw('FETCH'), list(items)]
       if (hasStreamedLiteral(values)) await ctx.untaggedStream(values)
       else ctx.untagged(values)
+      // A slow client or a long FETCH: wait for the connection, or let other connections run.
+      const paused = ctx.pace()
+      if (paused !== null && !(await paused)) return undefined
     }
     if (unreadable > 0) throw userError(`${unreadable} message(s) could not be read`, { imap: 'SERVERBUG' })
     return undefined
@@ -137,7 +149,15 @@ export interface FetchPlan {
   needsAnalysis: boolean
   /** Every octet-needing item is a plain range of the file: a big message can be streamed. */
   streamable: boolean
+  /**
+   * ENVELOPE is the one item that needs the analysis, and nothing needs the octets: the cached
+   * ENVELOPE text answers it without decoding the analysis (message/analyze-message.ts).
+   */
+  envelopeOnly: boolean
 }
+
+/** Items answered from the index row alone; with ENVELOPE, the cached envelope text is enough. */
+const ROW_ITEMS: readonly string[] = ['UID', 'FLAGS', 'INTERNALDATE', 'MODSEQ', 'ENVELOPE']
 
 export function planFetch(attributes: readonly FetchAttribute[]): FetchPlan {
   const needsBytes = attributes.some(a => a.type !== 'item' || CONTENT_ITEMS.includes(a.name))
@@ -152,7 +172,10 @@ export function planFetch(attributes: readonly FetchAttribute[]): FetchPlan {
     // BINARY decodes, and may need literal8 (RFC 3516 §4.2): answered from the octets.
     return a.type === 'binary-size' && a.part.length === 0
   })
-  return { needsBytes, needsAnalysis, streamable }
+  const envelopeOnly =
+    attributes.some(a => a.type === 'item' && a.name === 'ENVELOPE') &&
+    attributes.every(a => a.type === 'item' && ROW_ITEMS.includes(a.name))
+  return { needsBytes, needsAnalysis, streamable, envelopeOnly }
 }
 
 /** UID FETCH always returns UID (RFC 9051 §6.4.9); CHANGEDSINCE implies MODSEQ (RFC 7162 §3.1.4.1). */
@@ -190,11 +213,17 @@ async function markSeen(
 /** Where the octets of one message come from: in memory, or its file (streamed). */
 type Content =
   | { kind: 'none' }
+  /** The cached ENVELOPE text, for a plan that needs nothing else (FetchPlan.envelopeOnly). */
+  | { kind: 'envelope'; text: string }
   | { kind: 'memory'; bytes: Uint8Array | null; analysis: MessageAnalysis | null }
   | { kind: 'file'; file: BunFile; size: number; analysis: MessageAnalysis | null }
 
 async function loadContent(loader: MessageLoader, record: MessageRecord, plan: FetchPlan): Promise<Content | null> {
   if (!plan.needsBytes && !plan.needsAnalysis) return { kind: 'none' }
+  if (plan.envelopeOnly) {
+    const text = cachedEnvelopeText(record.bodyStructureJson)
+    if (text !== null) return { kind: 'envelope', text }
+  }
   if (plan.needsBytes && plan.streamable && record.size >= STREAM_THRESHOLD) {
     // Without a cached analysis the message is read (once) to make it; it is then answered from memory.
     const analysis = plan.needsAnalysis ? decodeAnalysis(record.bodyStructureJson) : null
@@ -253,7 +282,10 @@ async function fetchItems(
           )
           break
         case 'ENVELOPE':
-          add('ENVELOPE', envelopeValue(analysisOf(content).envelope, textOptions))
+          add(
+            'ENVELOPE',
+            content.kind === 'envelope' ? raw(content.text) : envelopeValue(analysisOf(content).envelope, textOptions),
+          )
           break
         case 'BODY':
           add('BODY', bodyValue(analysisOf(content).tree, textOptions))
@@ -346,7 +378,7 @@ async function* fileChunks(file: BunFile, range: OctetRange): AsyncGenerator<Uin
 }
 
 function analysisOrNull(content: Content): MessageAnalysis | null {
-  return content.kind === 'none' ? null : content.analysis
+  return content.kind === 'none' || content.kind === 'envelope' ? null : content.analysis
 }
 
 /** The analysis loaded for items that need it; missing means the plan is wrong. */

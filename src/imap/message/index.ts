@@ -4,6 +4,7 @@ export {
   type MessageAnalysis,
   MESSAGE_ANALYSIS_VERSION,
   analyzeMessage,
+  cachedEnvelopeText,
   decodeAnalysis,
   encodeAnalysis,
 } from './analyze-message.ts'

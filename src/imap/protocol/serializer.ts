@@ -67,20 +67,39 @@ export function formatFlagList(flags: readonly string[]): string {
 /** Whether `bytes` can be written as a quoted string. */
 export function isQuotable(bytes: Uint8Array, utf8 = false): boolean {
   if (bytes.length > MAX_QUOTED_LENGTH) return false
-  for (const b of bytes) {
+  // An indexed loop: FETCH runs this for every string of every ENVELOPE.
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number
     if (b === 0 || b === 0x0a || b === 0x0d) return false
     if (b >= 0x80 && !utf8) return false
   }
   return true
 }
 
+/**
+ * Whether `text` is short 7-bit text that may be quoted (RFC 9051 §9 QUOTED-CHAR: any CHAR but
+ * CR and LF, CHAR being %x01-7F). Such text is its own UTF-8 encoding, so it is quotable with or
+ * without UTF8=ACCEPT: the common case, decided without encoding the string.
+ */
+export function isQuotableAscii(text: string): boolean {
+  if (text.length > MAX_QUOTED_LENGTH) return false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0 || c === 0x0a || c === 0x0d || c >= 0x80) return false
+  }
+  return true
+}
+
 /** `"..."` with `\` and `"` escaped; the caller has checked quotability. */
 export function quoteString(text: string): string {
+  // Most strings have nothing to escape: skip the regex replace for them.
+  if (text.indexOf('"') < 0 && text.indexOf('\\') < 0) return `"${text}"`
   return `"${text.replace(/["\\]/g, c => `\\${c}`)}"`
 }
 
 /** A string as wire text: quoted when possible, else a literal (as text: `{n}\r\n...`). */
 export function formatString(text: string, options: SerializeOptions = {}): string {
+  if (isQuotableAscii(text)) return quoteString(text)
   const bytes = encoder.encode(text)
   if (isQuotable(bytes, options.utf8) && isValidScalarText(text)) return quoteString(text)
   return `{${bytes.length}}${CRLF}${text}`
@@ -88,14 +107,18 @@ export function formatString(text: string, options: SerializeOptions = {}): stri
 
 /** An astring: an atom when every character allows it, else as formatString. */
 export function formatAstring(text: string, options: SerializeOptions = {}): string {
-  if (
-    text.length > 0 &&
-    text.length <= MAX_QUOTED_LENGTH &&
-    [...text].every(c => ASTRING_CHAR[c.charCodeAt(0)] === 1)
-  ) {
+  if (text.length > 0 && text.length <= MAX_QUOTED_LENGTH && isAstringAtom(text)) {
     return text
   }
   return formatString(text, options)
+}
+
+/** Every character is an ASTRING-CHAR (a non-ASCII one never is: ASTRING_CHAR covers 0-127). */
+function isAstringAtom(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (ASTRING_CHAR[text.charCodeAt(i)] !== 1) return false
+  }
+  return true
 }
 
 /** Lone surrogates would be replaced by U+FFFD on encoding; the literal length still matches. */
@@ -116,6 +139,17 @@ export function hasStreamedLiteral(values: readonly ResponseValue[]): boolean {
 }
 
 /**
+ * Where serialized values go, in wire order: runs of wire text (7-bit, or UTF-8 in quoted strings
+ * once allowed), byte runs (literal octets and quoted 8-bit strings, to be written as they are) and
+ * streamed literals (their `{size}` prefix ends the text before them).
+ */
+export interface ResponseSink {
+  text(text: string): void
+  bytes(bytes: Uint8Array): void
+  stream(literal: StreamedLiteral): void
+}
+
+/**
  * Values separated by SP as a sequence of byte runs and streamed literals, in wire order: a
  * streamed literal's `{size}` prefix ends the bytes before it.
  */
@@ -124,10 +158,35 @@ export function serializeParts(
   options: SerializeOptions = {},
 ): Array<Uint8Array | StreamedLiteral> {
   const parts: Array<Uint8Array | StreamedLiteral> = []
-  let text = ''
+  writeValues(values, options, {
+    text: text => parts.push(encoder.encode(text)),
+    bytes: bytes => parts.push(bytes),
+    stream: literal => parts.push(literal),
+  })
+  return parts
+}
+
+/**
+ * Values separated by SP into `sink`, between `prefix` and `suffix` (wire text such as `* ` and
+ * CRLF). Text is collected into runs and handed over only before octets that must go as they are,
+ * so a FETCH response with one literal is three calls.
+ */
+export function writeValues(
+  values: readonly ResponseValue[],
+  options: SerializeOptions,
+  sink: ResponseSink,
+  prefix = '',
+  suffix = '',
+): void {
+  let text = prefix
   const flushText = () => {
-    if (text !== '') parts.push(encoder.encode(text))
+    if (text !== '') sink.text(text)
     text = ''
+  }
+  const writeLiteral = (bytes: Uint8Array, binary: boolean) => {
+    text += `${binary ? '~' : ''}{${bytes.length}}${CRLF}`
+    flushText()
+    sink.bytes(bytes)
   }
   const write = (value: ResponseValue) => {
     switch (value.type) {
@@ -139,13 +198,17 @@ export function serializeParts(
         return
       case 'list':
         text += '('
-        value.items.forEach((item, i) => {
+        for (let i = 0; i < value.items.length; i++) {
           if (i > 0) text += ' '
-          write(item)
-        })
+          write(value.items[i] as ResponseValue)
+        }
         text += ')'
         return
       case 'string': {
+        if (typeof value.value === 'string' && isQuotableAscii(value.value)) {
+          text += quoteString(value.value)
+          return
+        }
         const bytes = typeof value.value === 'string' ? encoder.encode(value.value) : value.value
         const quotable =
           isQuotable(bytes, options.utf8) && (typeof value.value !== 'string' || isValidScalarText(value.value))
@@ -156,7 +219,7 @@ export function serializeParts(
         if (quotable) {
           // Quotable bytes are 7-bit (or UTF-8 allowed); escape on the byte level.
           flushText()
-          parts.push(quoteBytes(bytes))
+          sink.bytes(quoteBytes(bytes))
           return
         }
         writeLiteral(bytes, false)
@@ -168,21 +231,16 @@ export function serializeParts(
       case 'stream':
         text += `${value.binary ? '~' : ''}{${value.size}}${CRLF}`
         flushText()
-        parts.push(value)
+        sink.stream(value)
         return
     }
   }
-  const writeLiteral = (bytes: Uint8Array, binary: boolean) => {
-    text += `${binary ? '~' : ''}{${bytes.length}}${CRLF}`
-    flushText()
-    parts.push(bytes)
-  }
-  values.forEach((value, i) => {
+  for (let i = 0; i < values.length; i++) {
     if (i > 0) text += ' '
-    write(value)
-  })
+    write(values[i] as ResponseValue)
+  }
+  text += suffix
   flushText()
-  return parts
 }
 
 function quoteBytes(bytes: Uint8Array): Uint8Array {

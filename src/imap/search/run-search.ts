@@ -28,7 +28,7 @@ export function checkSearchCharset(charset: string | null): void {
 
 /** The matching messages in sequence order. The loader is returned for callers that read content next. */
 export async function runSearch(
-  ctx: Pick<CommandContext, 'storage'>,
+  ctx: Pick<CommandContext, 'storage' | 'pace'>,
   view: SelectedMailbox,
   criteria: SearchKey,
   loader: MessageLoader = new MessageLoader(ctx.storage, view.mailboxId),
@@ -57,6 +57,10 @@ export async function runSearch(
       },
     }
     if (await matchesSearch(criteria, candidate, scope)) matches.push({ seq: i + 1, uid, record })
+    // Small messages are read synchronously (session/read-small-file.ts): a search through a big
+    // mailbox gives the other connections turns, and stops when its own connection is gone.
+    const paused = ctx.pace()
+    if (paused !== null && !(await paused)) break
   }
   return matches
 }

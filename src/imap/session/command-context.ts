@@ -125,6 +125,12 @@ export interface CommandContext {
   /** Write the queued output now (long responses; before waiting for anything). */
   flush(): void
   /**
+   * Between the responses of a long command (FETCH over many messages): null to go on at once, or
+   * a promise to await first when the client has fallen behind (too much output not taken yet) or
+   * the command has held the event loop for a while; it resolves false when the connection went.
+   */
+  pace(): Promise<boolean> | null
+  /**
    * Write a continuation request (`+ ...\r\n`, already formatted: serializer continuationRequest or
    * saslChallenge) and wait for the client's next line (SASL RFC 9051 §6.2.2, IDLE DONE RFC 2177).
    * Rejects when the connection closes.

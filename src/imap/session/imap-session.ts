@@ -21,11 +21,11 @@ import {
   type StreamedLiteral,
   type TaggedStatus,
   type UntaggedStatus,
-  concatBytes,
   continuationRequest,
   serializeParts,
   taggedResponse,
   untaggedResponse,
+  writeValues,
 } from '../protocol/serializer.ts'
 import { capabilityList } from './capabilities.ts'
 import type {
@@ -43,6 +43,7 @@ import { type ErrorReply, replyForError } from './error-reply.ts'
 import type { CommandOutcome } from './imap-metrics.ts'
 import { writeMailboxUpdates } from './mailbox-update-responses.ts'
 import type { SelectedMailbox } from './selected-mailbox.ts'
+import { OutputBuffer } from './output-buffer.ts'
 import type { ImapSessionSettings } from './session-settings.ts'
 
 /** Before login only LOGIN/AUTHENTICATE literals make sense: keep what a stranger can make us buffer small. */
@@ -53,9 +54,12 @@ const FLUSH_THRESHOLD = 64 * 1024
 const STREAM_HIGH_WATER = 1024 * 1024
 /** ...until it is down to this. */
 const STREAM_LOW_WATER = 256 * 1024
-const encoder = new TextEncoder()
-const STAR_SP = encoder.encode('* ')
-const CRLF_BYTES = encoder.encode('\r\n')
+/**
+ * A long command gives the event loop a turn after holding it this long (pace()): message files
+ * are read synchronously (read-small-file.ts), so without it one FETCH of a big mailbox would keep
+ * every other connection waiting until its end.
+ */
+const TURN_MS = 10
 
 class ConnectionClosedError extends Error {
   constructor() {
@@ -79,8 +83,8 @@ export class ImapSession implements Session, CommandContext {
   readonly logger: Logger
 
   private receiver: ImapReceiver
-  private out: Uint8Array[] = []
-  private outSize = 0
+  /** Output not written yet; goes out in batches (FLUSH_THRESHOLD) and before any wait. */
+  private readonly out: OutputBuffer
   private running = false
   private closed = false
   /** end() was called: nothing more is queued or written. */
@@ -94,6 +98,8 @@ export class ImapSession implements Session, CommandContext {
   private updates: Promise<void> = Promise.resolve()
   private unsubscribe: (() => void) | null = null
   private idleWaiters: Array<() => void> = []
+  /** When the running command last let the event loop turn (pace()). */
+  private turnStarted = 0
   private readonly endpoint: { endpoint: string }
   private readonly trace: ImapCommandTrace
   /** COMPRESS=DEFLATE is on (RFC 4978): `transport` is the compressing wrapper. */
@@ -110,6 +116,7 @@ export class ImapSession implements Session, CommandContext {
     this.storage = deps.storage
     this.logger = transport.logger
     this.endpoint = { endpoint: this.settings.endpoint }
+    this.out = new OutputBuffer(bytes => this.send(bytes), FLUSH_THRESHOLD)
     this.receiver = new ImapReceiver(this.receiverLimits())
     deps.metrics.connections.inc(this.endpoint)
     deps.metrics.active.inc(this.endpoint)
@@ -156,8 +163,7 @@ export class ImapSession implements Session, CommandContext {
     if (this.closed) return
     this.closed = true
     this.state = 'logout'
-    this.out = []
-    this.outSize = 0
+    this.out.clear()
     this.stopSubscription()
     this.selected = null
     const waiter = this.lineWaiter
@@ -213,20 +219,14 @@ export class ImapSession implements Session, CommandContext {
   }
 
   untagged(values: readonly ResponseValue[]): void {
-    // The serialized pieces are queued as they are (a literal is the message's own buffer): the
-    // one copy is flush() joining the queue into a single write.
-    const parts = serializeParts(values, { utf8: this.utf8 })
-    this.queue(STAR_SP)
-    for (const part of parts) {
-      if (!(part instanceof Uint8Array)) throw new Error('streamed literal in untagged(); use untaggedStream()')
-      this.queue(part)
-    }
-    this.queue(CRLF_BYTES)
+    // Serialized straight into the output buffer: a literal's octets are copied once, there.
+    if (this.closed || this.ending) return
+    writeValues(values, { utf8: this.utf8 }, this.out, '* ', '\r\n')
   }
 
   async untaggedStream(values: readonly ResponseValue[]): Promise<void> {
     const parts = serializeParts(values, { utf8: this.utf8 })
-    this.queue(STAR_SP)
+    this.queueText('* ')
     for (const part of parts) {
       if (part instanceof Uint8Array) {
         this.queue(part)
@@ -236,24 +236,37 @@ export class ImapSession implements Session, CommandContext {
       this.flush()
       await this.writeStreamedLiteral(part)
     }
-    this.queue(CRLF_BYTES)
+    this.queueText('\r\n')
   }
 
   untaggedStatus(status: UntaggedStatus, text: string, code?: string): void {
-    this.queue(encoder.encode(untaggedResponse(status, text, code)))
+    this.queueText(untaggedResponse(status, text, code))
   }
 
   flush(): void {
-    if (this.out.length === 0) return
-    const bytes = this.out.length === 1 ? (this.out[0] as Uint8Array) : concatBytes(this.out)
-    this.out = []
-    this.outSize = 0
-    this.transport.write(bytes)
+    this.out.flush()
+  }
+
+  pace(): Promise<boolean> | null {
+    if (this.closed || this.ending) return Promise.resolve(false)
+    if (this.transport.queuedBytes > STREAM_HIGH_WATER) {
+      this.flush()
+      return this.drained().then(ok => this.turned(ok))
+    }
+    if (performance.now() - this.turnStarted < TURN_MS) return null
+    this.flush()
+    return new Promise<boolean>(resolve => setImmediate(() => resolve(this.turned(!this.closed && !this.ending))))
+  }
+
+  private turned(ok: boolean): boolean {
+    this.turnStarted = performance.now()
+    return ok
   }
 
   requestLine(continuation: string): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new ConnectionClosedError())
     this.flush()
+    this.out.releaseSpare()
     this.transport.write(continuation)
     const line = new Promise<Uint8Array>((resolve, reject) => {
       this.lineWaiter = { resolve, reject }
@@ -387,6 +400,8 @@ export class ImapSession implements Session, CommandContext {
     }
     this.running = false
     this.flush()
+    // Waiting for the client now: keep no output memory (thousands of sessions sit in IDLE).
+    this.out.releaseSpare()
     this.wakeIdleWaiters()
   }
 
@@ -398,6 +413,7 @@ export class ImapSession implements Session, CommandContext {
       return
     }
     const command = parsed.command
+    this.turnStarted = performance.now()
     const label = 'uid' in command && command.uid ? `UID ${command.name}` : command.name
     this.trace.begin(command.name, label !== command.name)
     const handler = this.deps.commands.get(command.name) as ImapCommandHandler | undefined
@@ -428,7 +444,7 @@ export class ImapSession implements Session, CommandContext {
 
   /** Tagged result line, counted in the metrics; BADs count against imap.maxErrors. */
   private answer(tag: string, status: TaggedStatus, text: string, code: string | undefined, command: string): void {
-    this.queue(encoder.encode(taggedResponse(tag, status, text, code)))
+    this.queueText(taggedResponse(tag, status, text, code))
     const result = status.toLowerCase() as CommandOutcome
     this.deps.metrics.commands.inc({ command, result })
     this.trace.answered(status, text)
@@ -439,7 +455,7 @@ export class ImapSession implements Session, CommandContext {
   private answerFramingError(error: ImapParseError, closeConnection: boolean): void {
     if (error.tag !== null) this.answer(error.tag, error.status, error.message, error.responseCode, 'invalid')
     else {
-      this.queue(encoder.encode(untaggedResponse('BAD', error.message, error.responseCode)))
+      this.queueText(untaggedResponse('BAD', error.message, error.responseCode))
       this.deps.metrics.commands.inc({ command: 'invalid', result: 'bad' })
       this.countError()
     }
@@ -455,7 +471,7 @@ export class ImapSession implements Session, CommandContext {
     if (this.errors >= this.settings.maxErrors) {
       this.logger.info('too many errors; closing', { errors: this.errors })
       this.closeAfterCommand = true
-      this.queue(encoder.encode(untaggedResponse('BYE', 'Too many invalid commands or failed logins')))
+      this.queueText(untaggedResponse('BYE', 'Too many invalid commands or failed logins'))
     }
   }
 
@@ -470,11 +486,26 @@ export class ImapSession implements Session, CommandContext {
 
   // ---- output and lines ----
 
+  /**
+   * One batch of output to the transport; true when the transport kept no reference to it, so
+   * the output buffer may reuse the memory. A socket transport queues only what the socket did not
+   * take (net/write-queue.ts): nothing queued afterwards means the kernel (or the TLS layer) took
+   * a copy of every octet. The compressing transport hands the octets to zlib, which may still be
+   * reading them: never reused.
+   */
+  private send(bytes: Uint8Array): boolean {
+    this.transport.write(bytes)
+    return this.deflate === null && this.transport.queuedBytes === 0
+  }
+
   private queue(bytes: Uint8Array): void {
     if (this.closed || this.ending) return
-    this.out.push(bytes)
-    this.outSize += bytes.length
-    if (this.outSize >= FLUSH_THRESHOLD) this.flush()
+    this.out.bytes(bytes)
+  }
+
+  private queueText(text: string): void {
+    if (this.closed || this.ending) return
+    this.out.text(text)
   }
 
   /**
@@ -552,7 +583,10 @@ export class ImapSession implements Session, CommandContext {
 
   /** During IDLE: send what is queued as soon as it is committed (RFC 2177 §3). */
   private pushUpdates(): void {
-    void this.sendUpdates({ expunge: true }).then(() => this.flush())
+    void this.sendUpdates({ expunge: true }).then(() => {
+      this.flush()
+      this.out.releaseSpare()
+    })
   }
 
   private stopSubscription(): void {
@@ -565,7 +599,7 @@ export class ImapSession implements Session, CommandContext {
   /** `* BYE text` and close once it is written. */
   private bye(text: string): void {
     if (this.closed || this.ending) return
-    this.queue(encoder.encode(untaggedResponse('BYE', text)))
+    this.queueText(untaggedResponse('BYE', text))
     this.closeNow()
   }
 

@@ -3,7 +3,7 @@
 // analysis, and malformed requests.
 import { unlinkSync } from 'node:fs'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
-import { decodeAnalysis } from '../../../src/imap/message/index.ts'
+import { cachedEnvelopeText, decodeAnalysis } from '../../../src/imap/message/index.ts'
 import { type ImapFixture, type ImapTestClient, imapFixture, lines } from '../imap-session/support/imap-harness.ts'
 
 const encoder = new TextEncoder()
@@ -136,6 +136,32 @@ describe('items', () => {
     expect(reply).toContain('a1 OK')
     const record = await f.storage.messages.get(boxId, 2)
     expect(decodeAnalysis(record?.bodyStructureJson)?.size).toBe(encoder.encode(MULTIPART).length)
+  })
+
+  test('ENVELOPE alone comes from the cached text, the same as when it was formatted', async () => {
+    const c = await selected()
+    // First FETCH: no analysis yet; the message is analysed and the cache written.
+    const first = await c.send('a1 FETCH 1:3 (UID FLAGS ENVELOPE)')
+    const column = (await f.storage.messages.get(boxId, 2))?.bodyStructureJson
+    expect(cachedEnvelopeText(column)).toStartWith('("Tue, 1 Apr 2025 10:00:00 +0000" "=?UTF-8?Q?Caf=C3=A9?= report"')
+    const again = await c.send('a2 FETCH 1:3 (UID FLAGS ENVELOPE)')
+    expect(again.replace('a2 OK', 'a1 OK')).toBe(first)
+    // The same text as the analysis formats, and what ALL (which needs more) sends.
+    const all = await c.send('a3 FETCH 2 ALL')
+    expect(all).toContain(`ENVELOPE ${cachedEnvelopeText(column)}`)
+  })
+
+  test('an 8-bit header is not cached as text: ENVELOPE follows UTF8=ACCEPT', async () => {
+    const raw8 =
+      'From: Zoë <zoe@example.test>\r\nSubject: Grüße\r\nDate: Tue, 1 Apr 2025 10:00:00 +0000\r\n\r\nbody\r\n'
+    await f.storage.messages.append({ accountId: f.annId, mailbox: box, content: encoder.encode(raw8) })
+    const plain = await selected('EXAMINE')
+    const asLiteral = await plain.send('a1 FETCH 4 ENVELOPE')
+    expect(asLiteral).toContain('{7}\r\nGrüße')
+    expect(cachedEnvelopeText((await f.storage.messages.get(boxId, 4))?.bodyStructureJson)).toBeNull()
+    expect(await plain.send('a2 FETCH 4 ENVELOPE')).toBe(asLiteral.replace('a1 OK', 'a2 OK'))
+    const utf8 = await selected('EXAMINE', 'UTF8=ACCEPT')
+    expect(await utf8.send('a1 FETCH 4 ENVELOPE')).toContain('"Grüße"')
   })
 
   test('macros: FAST and ALL', async () => {
