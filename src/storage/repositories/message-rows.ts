@@ -29,18 +29,26 @@ export interface MessageRecord {
   bodyStructureJson: string | null
 }
 
-export const toMessageRecord = (row: MessageRow): MessageRecord => ({
-  mailboxId: row.mailboxId,
-  uid: row.uid,
-  modseq: row.modseq,
-  flags: bitsToFlags(row.flags),
-  keywords: parseJsonArray(row.keywords),
-  internalDate: row.internalDate,
-  size: row.size,
-  maildirFile: row.maildirFile,
-  envelope: row.envelopeJson ? (JSON.parse(row.envelopeJson) as StoredEnvelope) : null,
-  bodyStructureJson: row.bodystructureJson,
-})
+export const toMessageRecord = (row: MessageRow): MessageRecord => {
+  // Parsed on first use: listing a mailbox for FETCH of bodies or flags never reads it, and the
+  // parse cost more than the rest of the row (bench/imap.ts profile).
+  let envelope: StoredEnvelope | null | undefined
+  return {
+    mailboxId: row.mailboxId,
+    uid: row.uid,
+    modseq: row.modseq,
+    flags: bitsToFlags(row.flags),
+    keywords: row.keywords === '[]' ? [] : parseJsonArray(row.keywords),
+    internalDate: row.internalDate,
+    size: row.size,
+    maildirFile: row.maildirFile,
+    get envelope() {
+      envelope ??= row.envelopeJson ? (JSON.parse(row.envelopeJson) as StoredEnvelope) : null
+      return envelope
+    },
+    bodyStructureJson: row.bodystructureJson,
+  }
+}
 
 export function parseJsonArray(text: string): string[] {
   try {
