@@ -148,6 +148,8 @@ interface PhaseResult {
   /** Server CPU per accepted message (µs): the event-loop thread, and the whole process. */
   mainCpuUs?: number
   processCpuUs?: number
+  /** This process's CPU per accepted message (µs): the load generator shares the machine's cores. */
+  clientCpuUs?: number
   accepted: number
   refused: number
   seconds: number
@@ -172,6 +174,7 @@ function serverCpuMs(pid: number): { main: number; process: number } {
 
 async function runPhase(port: number, message: Uint8Array, reuse: boolean, pid: number): Promise<PhaseResult> {
   const cpuBefore = serverCpuMs(pid)
+  const clientBefore = process.cpuUsage()
   const deadline = performance.now() + SECONDS * 1000
   let accepted = 0
   let refused = 0
@@ -222,6 +225,9 @@ async function runPhase(port: number, message: Uint8Array, reuse: boolean, pid: 
     seconds,
     mainCpuUs: perMessage(cpu.main - cpuBefore.main),
     processCpuUs: perMessage(cpu.process - cpuBefore.process),
+    clientCpuUs: perMessage(
+      (process.cpuUsage().user - clientBefore.user + process.cpuUsage().system - clientBefore.system) / 1000,
+    ),
   }
 }
 
@@ -323,7 +329,7 @@ try {
   const reused = args.only === 'new' ? skipped : await runPhase(started.port, message, true, started.proc.pid)
   const rate = (r: PhaseResult) => Math.round(r.accepted / r.seconds)
   const note = (r: PhaseResult) =>
-    `${r.accepted} in ${r.seconds.toFixed(1)} s${r.refused > 0 ? `, ${r.refused} refused` : ''}${r.mainCpuUs === undefined ? '' : `, server CPU ${r.mainCpuUs} µs/msg event loop, ${r.processCpuUs} µs/msg process`}`
+    `${r.accepted} in ${r.seconds.toFixed(1)} s${r.refused > 0 ? `, ${r.refused} refused` : ''}${r.mainCpuUs === undefined ? '' : `, server CPU ${r.mainCpuUs} µs/msg event loop, ${r.processCpuUs} µs/msg process, client ${r.clientCpuUs} µs/msg`}`
   console.log(
     `smtp: new-connection ${rate(fresh)} msg/s, reused ${rate(reused)} msg/s (targets 2000/4000; ${SESSIONS} sessions × ${MESSAGES} × ${SIZE} B, durable, one mailbox; ${note(fresh)} / ${note(reused)}), RSS at ${IDLE} idle connections ${idle.with.toFixed(0)} MB (${idle.before.toFixed(0)} MB before)`,
   )
