@@ -6,8 +6,10 @@ export interface ImportMessage {
   kind: 'message'
   /** Mailbox in the source ('INBOX', 'Sent', 'Lists/bun'). */
   mailbox: string
-  /** The message bytes as found (line ends not yet normalised). */
+  /** The message bytes as found (line ends not yet normalised, unless `crlf`). */
   content: Uint8Array
+  /** Set when `content` has CRLF line ends already, no bare LF: the importer converts nothing. */
+  crlf?: boolean
   flags: SystemFlag[]
   keywords: string[]
   /** Internal date from the source (From_ line, file mtime), or null when it has none. */

@@ -5,8 +5,8 @@
 // Per message: line ends become CRLF (line-endings.ts), the internal date is the source's (From_
 // line, mtime), else the Date field, else now; a message already in the target mailbox is skipped
 // (dedupe-index.ts), so an interrupted or repeated import can simply be run again. Messages are
-// appended in batches per mailbox, each durable and indexed before the next is stored; the next
-// batch is read and checked meanwhile.
+// appended in batches per mailbox, each durable and indexed before the next is indexed; the next
+// batch's files are written, and the one after it read and checked, meanwhile.
 // Problems (malformed mbox parts, unreadable files, bad mailbox names, oversized messages) are
 // collected with their origin and the import goes on; a full mailbox (quota) stops it.
 import type { Clock } from '../core/clock.ts'
@@ -124,15 +124,21 @@ export async function importMessages(options: ImportOptions): Promise<ImportSumm
   let batchBytes = 0
   let batchTarget: Target | null = null
 
-  /** The batch being stored: one at a time, while the next is read from the source. */
+  /**
+   * Batches being stored: at most two, while the next is read from the source. The later one
+   * writes its files while the earlier one is synced and indexed, and is indexed after it (`after`),
+   * so UIDs follow the source.
+   */
   let storing: Promise<void> = Promise.resolve()
+  let before: Promise<void> = Promise.resolve()
 
-  const store = async (target: Target, items: Pending[]) => {
+  const store = async (target: Target, items: Pending[], after: Promise<void>) => {
     try {
       await storage.messageBatches.appendBatch({
         accountId,
         mailbox: target.id,
         messages: items.map(i => i.message),
+        after,
       })
       summary.imported += items.length
       summary.bytes += items.reduce((n, i) => n + i.message.content.length, 0)
@@ -150,9 +156,10 @@ export async function importMessages(options: ImportOptions): Promise<ImportSumm
     const items = batch
     batch = []
     batchBytes = 0
-    await storing
+    await before
     if (!target || items.length === 0 || summary.stoppedBy !== null) return
-    storing = store(target, items)
+    before = storing
+    storing = store(target, items, before)
   }
 
   for await (const event of source.events()) {
@@ -168,7 +175,7 @@ export async function importMessages(options: ImportOptions): Promise<ImportSumm
       report()
       continue
     }
-    const content = toCrlf(event.content)
+    const content = event.crlf ? event.content : toCrlf(event.content)
     if (content.length > options.maxMessageBytes) {
       summary.problems.push({
         kind: 'problem',
@@ -205,6 +212,7 @@ export async function importMessages(options: ImportOptions): Promise<ImportSumm
   }
   await flush()
   await storing
+  await before
   summary.elapsedMs = clock.now() - started
   report()
   return summary

@@ -23,7 +23,10 @@ export interface MboxMessage {
   /** Line number of the separator line. */
   line: number
   from: FromLine
-  /** The message as stored in the file, unquoted, line ends unchanged, without the separator. */
+  /**
+   * The message as stored in the file, unquoted, without the separator; line ends unchanged, or
+   * CRLF with the `crlf` option.
+   */
   content: Uint8Array
 }
 
@@ -38,6 +41,12 @@ export type MboxEvent = MboxMessage | MboxProblem
 export interface ReadMboxOptions {
   /** Messages above this size are skipped and reported (default 256 MiB). */
   maxMessageBytes?: number
+  /**
+   * Hand out messages with CRLF line ends (each bare LF becomes CRLF, as toCrlf does): each line
+   * is copied with its new line end as it is read, which costs less than joining the lines and
+   * converting the message afterwards (two more passes over it).
+   */
+  crlf?: boolean
 }
 
 const LF = 0x0a
@@ -78,13 +87,6 @@ export async function* readMbox(
   }
 
   const finish = (pending: Pending, truncated: boolean) => {
-    const content = concatBytes(pending.parts)
-    // The writer's empty line after the message belongs to the separator.
-    let length = content.length
-    if (!truncated && length > 0 && content[length - 1] === LF) {
-      if (length >= 2 && content[length - 2] === LF) length -= 1
-      else if (length >= 3 && content[length - 2] === CR && content[length - 3] === LF) length -= 2
-    }
     const skipped = `message at line ${pending.line} skipped`
     if (pending.tooBig) {
       out.push({ kind: 'problem', line: pending.line, message: `larger than ${maxBytes} bytes: ${skipped}` })
@@ -97,6 +99,13 @@ export async function* readMbox(
         message: `the file ends in the middle of line ${lineNo} (truncated): ${skipped}`,
       })
       return
+    }
+    const content = converted ? takeConverted(converted) : concatBytes(pending.parts)
+    // The writer's empty line after the message belongs to the separator.
+    let length = content.length
+    if (length > 0 && content[length - 1] === LF) {
+      if (length >= 2 && content[length - 2] === LF) length -= 1
+      else if (length >= 3 && content[length - 2] === CR && content[length - 3] === LF) length -= 2
     }
     const problem = headerProblem(content.subarray(0, length), pending.line)
     if (problem) {
@@ -112,6 +121,30 @@ export async function* readMbox(
    * one chunk (`run`), so a message costs a few views, not one per line.
    */
   let run: { buf: Uint8Array; start: number; end: number } | null = null
+  /**
+   * With `crlf`: messages are converted line by line into large blocks, each message behind the
+   * previous one and handed out as a view of its block (no array of its own per message); `start`
+   * is where the current message begins, `length` how far it got.
+   */
+  const converted = options.crlf ? { block: new Uint8Array(BLOCK_BYTES), start: 0, length: 0 } : null
+  const convertLine = (to: Converted, buf: Uint8Array, start: number, end: number, lf: boolean) => {
+    const needed = to.start + to.length + (end - start) + 2
+    if (needed > to.block.length) {
+      // A fresh block, with the message so far moved to its start; earlier messages keep the old one.
+      const block = new Uint8Array(Math.max(BLOCK_BYTES, 2 * (to.length + (end - start) + 2)))
+      block.set(to.block.subarray(to.start, to.start + to.length))
+      to.block = block
+      to.start = 0
+    }
+    // Buffer's copy takes offsets instead of a view per line (a Uint8Array `this` is fine).
+    let at = to.start + to.length
+    at += Buffer.prototype.copy.call(buf, to.block, at, start, end)
+    if (lf) {
+      if (end === start || buf[end - 1] !== CR) to.block[at++] = CR
+      to.block[at++] = LF
+    }
+    to.length = at - to.start
+  }
   const closeRun = () => {
     if (run && current && !current.tooBig && run.end > run.start)
       current.parts.push(run.buf.subarray(run.start, run.end))
@@ -131,6 +164,10 @@ export async function* readMbox(
         parts: [],
         bytes: 0,
         tooBig: false,
+      }
+      if (converted) {
+        converted.start += converted.length
+        converted.length = 0
       }
       prevBlank = false
       return
@@ -156,7 +193,8 @@ export async function* readMbox(
     const quoted = buf[start] === GT && isQuotedFromAt(buf, start, end)
     const lineStart = quoted ? start + 1 : start
     if (quoted) current.bytes--
-    if (run && run.buf === buf && run.end === lineStart) run.end = next
+    if (converted) convertLine(converted, buf, lineStart, end, next > end)
+    else if (run && run.buf === buf && run.end === lineStart) run.end = next
     else {
       closeRun()
       run = { buf, start: lineStart, end: next }
@@ -197,6 +235,23 @@ export async function* readMbox(
   if (current) finish(current, false)
   flushGarbage()
   for (const event of out) yield event
+}
+
+/** Bytes per block of converted messages (crlf option); a larger message gets a block of its own size. */
+const BLOCK_BYTES = 1 << 20
+
+interface Converted {
+  block: Uint8Array
+  start: number
+  length: number
+}
+
+/** The finished message as a view of its block; the next one starts behind it. */
+function takeConverted(to: Converted): Uint8Array {
+  const message = to.block.subarray(to.start, to.start + to.length)
+  to.start += to.length
+  to.length = 0
+  return message
 }
 
 function startsWithFromAt(buf: Uint8Array, at: number): boolean {

@@ -6,7 +6,7 @@ import { userError } from '../core/errors.ts'
 import { INBOX } from '../storage/index.ts'
 import type { ImportEvent, ImportSource } from './import-source.ts'
 import { readMbox } from './mbox-reader.ts'
-import { takeMboxMetadata } from './mbox-status-headers.ts'
+import { takeMboxMetadataInPlace } from './mbox-status-headers.ts'
 import { isMboxCandidate, mailboxForMboxPath } from './mbox-tree.ts'
 
 interface MboxFile {
@@ -43,17 +43,20 @@ export async function openMboxSource(path: string, options: MboxSourceOptions = 
       for (const file of files) {
         yield { kind: 'mailbox', mailbox: file.mailbox }
         const stream = Bun.file(file.path).stream() as unknown as AsyncIterable<Uint8Array>
-        for await (const event of readMbox(counted(stream), options)) {
+        // Messages come out with CRLF line ends (the store's), each a fresh copy of its own, which
+        // the metadata fields are then cut out of in place: one copy per message in all.
+        for await (const event of readMbox(counted(stream), { ...options, crlf: true })) {
           const origin = `${file.label} line ${event.line}`
           if (event.kind === 'problem') {
             yield { kind: 'problem', origin, message: event.message }
             continue
           }
-          const meta = takeMboxMetadata(event.content)
+          const meta = takeMboxMetadataInPlace(event.content)
           yield {
             kind: 'message',
             mailbox: file.mailbox,
             content: meta.content,
+            crlf: true,
             flags: meta.flags,
             keywords: meta.keywords,
             internalDate: event.from.date,

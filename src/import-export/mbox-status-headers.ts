@@ -44,27 +44,36 @@ function headerEnd(text: string): { end: number; hasBody: boolean } {
   return { end: Math.min(...candidates) + 1, hasBody: true }
 }
 
-function headerFields(text: string, end: number): HeaderField[] {
+/**
+ * The metadata fields (METADATA_FIELDS) of the header block, unfolded. Lines of other fields are
+ * only skipped: their names all start with another letter than `s` or `x`, so most lines cost a
+ * look at one character instead of strings of their own.
+ */
+function metadataFields(text: string, end: number): HeaderField[] {
   const fields: HeaderField[] = []
+  // The field a continuation line belongs to: a metadata field, null for another one, undefined before the first.
+  let last: HeaderField | null | undefined
   let pos = 0
   while (pos < end) {
     let next = text.indexOf('\n', pos)
     next = next < 0 || next >= end ? end : next + 1
-    const line = text.slice(pos, next)
-    const first = line.charCodeAt(0)
-    const last = fields.at(-1)
-    if ((first === 0x20 || first === 0x09) && last) {
-      last.value += ` ${line.trim()}`
-      last.end = next
+    const first = text.charCodeAt(pos)
+    const blank = first === 0x20 || first === 0x09
+    if (blank && last !== undefined) {
+      if (last) {
+        last.value += ` ${text.slice(pos, next).trim()}`
+        last.end = next
+      }
     } else {
-      const colon = line.indexOf(':')
-      if (colon > 0)
-        fields.push({
-          name: line.slice(0, colon).trim().toLowerCase(),
-          value: line.slice(colon + 1).trim(),
-          start: pos,
-          end: next,
-        })
+      const colon = text.indexOf(':', pos)
+      if (colon > pos && colon < next) {
+        const letter = first | 0x20
+        const name = letter === 0x73 || letter === 0x78 || blank ? text.slice(pos, colon).trim().toLowerCase() : ''
+        if (METADATA_FIELDS.has(name)) {
+          last = { name, value: text.slice(colon + 1, next).trim(), start: pos, end: next }
+          fields.push(last)
+        } else last = null
+      }
     }
     pos = next
   }
@@ -76,10 +85,21 @@ const bytesOf = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'))
 
 /** Read and remove Status/X-Status/X-Keywords (and the UID bookkeeping fields). */
 export function takeMboxMetadata(message: Uint8Array): MboxMetadata {
+  return takeMetadata(message, false)
+}
+
+/**
+ * takeMboxMetadata for a message the caller hands over (a fresh copy from the mbox reader): the
+ * fields are cut out of `message` itself, which saves a copy of the whole message.
+ */
+export function takeMboxMetadataInPlace(message: Uint8Array): MboxMetadata {
+  return takeMetadata(message, true)
+}
+
+function takeMetadata(message: Uint8Array, inPlace: boolean): MboxMetadata {
   const text = latin1(headerBlock(message))
   const { end } = headerEnd(text)
-  const fields = headerFields(text, end)
-  const found = fields.filter(f => METADATA_FIELDS.has(f.name))
+  const found = metadataFields(text, end)
   if (found.length === 0) return { content: message, flags: [], keywords: [] }
   const flags = new Set<SystemFlag>()
   const keywords: string[] = []
@@ -90,14 +110,32 @@ export function takeMboxMetadata(message: Uint8Array): MboxMetadata {
     if (field.name === 'x-keywords')
       for (const k of field.value.split(/[\s,]+/)) if (k !== '' && !keywords.includes(k)) keywords.push(k)
   }
+  return { content: inPlace ? cutInPlace(message, found) : cut(message, found), flags: [...flags], keywords }
+}
+
+/** `message` without the byte ranges of `fields` (in order, not overlapping), as a new array. */
+function cut(message: Uint8Array, fields: readonly HeaderField[]): Uint8Array {
   const parts: Uint8Array[] = []
   let from = 0
-  for (const field of found) {
+  for (const field of fields) {
     parts.push(message.subarray(from, field.start))
     from = field.end
   }
   parts.push(message.subarray(from))
-  return { content: concatBytes(parts), flags: [...flags], keywords }
+  return concatBytes(parts)
+}
+
+/** The same, moving the kept bytes down inside `message`; returns a view of it. */
+function cutInPlace(message: Uint8Array, fields: readonly HeaderField[]): Uint8Array {
+  let to = 0
+  let from = 0
+  for (const field of fields) {
+    message.copyWithin(to, from, field.start)
+    to += field.start - from
+    from = field.end
+  }
+  message.copyWithin(to, from)
+  return message.subarray(0, to + message.length - from)
 }
 
 /** The message (LF line ends) with our Status/X-Status/X-Keywords in place of any it carried. */

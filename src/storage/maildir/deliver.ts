@@ -42,9 +42,12 @@ export async function writeTmpFile(
   name: string,
   content: MessageContent,
   internalDate: number,
+  options: { sync?: boolean } = {},
 ): Promise<TmpFile> {
   const path = join(dir, 'tmp', name)
-  if (content instanceof Uint8Array) return writeWholeTmpFile(path, name, content, internalDate)
+  // sync: false leaves the fsync to the caller, which syncs a whole batch of files at once
+  // (repositories/delivery-committer.ts); only for content in memory.
+  if (content instanceof Uint8Array) return writeWholeTmpFile(path, name, content, internalDate, options.sync ?? true)
   const handle = await open(path, 'wx', 0o600)
   let size = 0
   try {
@@ -77,10 +80,10 @@ export async function writeTmpFile(
  * "now", so it saves a pool trip per message. The file is not in cur/ yet, and the internal date is
  * durable in the index row anyway.
  */
-async function writeWholeTmpFile(path: string, name: string, content: Uint8Array, internalDate: number) {
+async function writeWholeTmpFile(path: string, name: string, content: Uint8Array, internalDate: number, sync: boolean) {
   try {
     const before = Date.now()
-    await writeFile(path, content, { flag: 'wx', mode: 0o600, flush: true })
+    await writeFile(path, content, { flag: 'wx', mode: 0o600, flush: sync })
     const second = Math.floor(internalDate / 1000)
     if (Math.floor(before / 1000) !== second || Math.floor(Date.now() / 1000) !== second) {
       const when = new Date(internalDate)

@@ -2,20 +2,22 @@
 // messages.ts append() — file in tmp/, rename into cur/, durable, then the index row — done for a
 // whole batch at a time, so an import reaches thousands of messages per second:
 //
-//   1. every file is written to tmp/ and renamed into cur/ with synchronous calls (a 4 KiB message
-//      costs ~0.2 ms that way; a trip per call to the file-system thread pool costs more than the
-//      write), its mtime set to the internal date (maildir/deliver.ts);
-//   2. all of them, and cur/, are made durable together (sync-file-system.ts: one syncfs);
+//   1. every file is written to tmp/, dated with the internal date (maildir/deliver.ts) and renamed
+//      into cur/ by a worker thread (write-message-files.ts), while this thread parses the
+//      envelopes;
+//   2. all of them, and cur/, are made durable together (sync-file-system.ts: one syncfs, on
+//      another worker thread, while the next batch's files are written);
 //   3. one IMMEDIATE transaction indexes the batch: consecutive UIDs, one MODSEQ (RFC 7162 §3.1);
+//      its WAL is synced on the thread pool before the call returns (db/wal-commit.ts), as the
+//      delivery committer does, rather than inside COMMIT on the event loop;
 //   4. sessions hear one `append` event.
-// A failure before the commit removes every file of the batch and rejects the whole batch, so the
-// caller may retry it; nothing was indexed. Synchronous file calls hold the event loop for the
-// batch, so callers inside the server keep batches small (a few hundred messages).
-import { closeSync, futimesSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+// A failure before the rows are durable removes every file of the batch (and any rows) and rejects
+// the whole batch, so the caller may retry it.
 import { join } from 'node:path'
 import { eq, sum } from 'drizzle-orm'
 import { isMailError, temporaryError } from '../../core/errors.ts'
 import { mailboxes, messages } from '../db/schema.ts'
+import { createWalCommit } from '../db/wal-commit.ts'
 import { parseEnvelope, type StoredEnvelope } from '../envelope/parse-envelope.ts'
 import { normalizeKeywords } from '../flag-list.ts'
 import { ALL_FLAG_BITS, flagsToBits, formatMaildirName, type SystemFlag } from '../maildir/flags.ts'
@@ -26,8 +28,9 @@ import { overQuota, unknownTargetMailbox } from '../storage-errors.ts'
 import { mailboxDirFor, type RepositoryContext } from './context.ts'
 import { createMailboxLookups } from './mailbox-lookups.ts'
 import { createMessageRowInserter } from './message-row-inserter.ts'
-import type { NewMessage } from './message-rows.ts'
+import { deleteMessages, type InsertedMessage, type NewMessage } from './message-rows.ts'
 import { syncMany } from './sync-file-system.ts'
+import { removeMessageFiles, writeMessageFiles } from './write-message-files.ts'
 
 export interface BatchMessage {
   /** The whole message, already in memory. */
@@ -43,6 +46,12 @@ export interface BatchAppendInput {
   /** Mailbox name (INBOX case-insensitive) or id of the account's mailbox. */
   mailbox: string | number
   messages: readonly BatchMessage[]
+  /**
+   * Index this batch only once `after` has settled (whatever its outcome): a caller that overlaps
+   * batches — the next one's files written while this one is synced and indexed — keeps UIDs in
+   * its order. The quota is checked again then, against what the earlier batch added.
+   */
+  after?: Promise<unknown>
 }
 
 export interface BatchAppended {
@@ -66,6 +75,28 @@ export function createMessageBatchAppender(ctx: RepositoryContext): MessageBatch
   const { db } = ctx
   const lookups = createMailboxLookups(db)
   const inserter = createMessageRowInserter(db)
+  const wal = createWalCommit(ctx.sqlite)
+  const rowId = ctx.sqlite.query<{ id: number }, [number, number]>(
+    'SELECT id FROM messages WHERE mailbox_id = ? AND uid = ?',
+  )
+
+  /** Rows committed but not known to be durable: taken back so the index never names removed files. */
+  const forgetRows = (mailboxId: number, rows: readonly InsertedMessage[]) => {
+    try {
+      ctx.sqlite
+        .transaction(() => {
+          const found = rows.flatMap(row => {
+            const id = rowId.get(mailboxId, row.uid)?.id
+            return id === undefined ? [] : [{ id, uid: row.uid }]
+          })
+          deleteMessages(db, mailboxId, found)
+        })
+        .immediate()
+    } catch (e) {
+      // Reconcile drops rows whose file is gone at the next start.
+      ctx.logger.error('could not remove index rows of a failed batch', { error: e })
+    }
+  }
 
   const accountBytes = (accountId: number): number =>
     Number(
@@ -97,13 +128,14 @@ export function createMessageBatchAppender(ctx: RepositoryContext): MessageBatch
       if (!owner) throw unknownTargetMailbox(input.mailbox)
       if (input.messages.length === 0) return { mailboxId: box.id, uidValidity: box.uidValidity, appended: [] }
       const adding = input.messages.reduce((n, m) => n + m.content.length, 0)
-      if (owner.quotaBytes !== null && accountBytes(box.accountId) + adding > owner.quotaBytes)
-        throw overQuota(owner.email)
+      const checkQuota = () => {
+        if (owner.quotaBytes !== null && accountBytes(box.accountId) + adding > owner.quotaBytes)
+          throw overQuota(owner.email)
+      }
+      checkQuota()
 
       const dir = mailboxDirFor(ctx, owner.email, box.folder)
       await ensureMaildirFolder(dir, { subfolder: box.folder !== '' })
-      const cur = join(dir, 'cur')
-      const written: string[] = []
       const items: NewMessage[] = input.messages.map(message => {
         const flags = flagsToBits(message.flags ?? []) & ALL_FLAG_BITS
         return {
@@ -115,63 +147,44 @@ export function createMessageBatchAppender(ctx: RepositoryContext): MessageBatch
           envelope: null,
         }
       })
+      const writing = writeMessageFiles(
+        dir,
+        items.map((item, i) => ({
+          fileName: item.fileName,
+          content: (input.messages[i] as BatchMessage).content,
+          mtime: item.internalDate,
+        })),
+      )
+      // Awaited below; a rejection before that is handled there too.
+      writing.catch(() => {})
+      let rows: InsertedMessage[] | undefined
       try {
-        for (const [i, item] of items.entries()) {
-          const message = input.messages[i] as BatchMessage
-          written.push(writeMessageFile(dir, item, message.content))
-          item.envelope = await envelopeOf(message.content)
+        for (const [i, item] of items.entries())
+          item.envelope = await envelopeOf((input.messages[i] as BatchMessage).content)
+        const written = await writing
+        await syncMany(written, [join(dir, 'cur')])
+        if (input.after) {
+          await input.after.catch(() => {})
+          checkQuota()
         }
-        await syncMany(written, [cur])
-        const rows = ctx.sqlite.transaction(() => inserter.insert(box.id, items)).immediate()
+        rows = wal.run(() => inserter.insert(box.id, items))
         if (!rows) throw unknownTargetMailbox(input.mailbox)
-        const modseq = rows[0]?.modseq ?? box.highestModseq
-        ctx.events.emit({ mailboxId: box.id, kind: 'append', uids: rows.map(r => r.uid), modseq })
-        return {
-          mailboxId: box.id,
-          uidValidity: rows[0]?.uidValidity ?? box.uidValidity,
-          appended: rows.map((r, i) => ({ uid: r.uid, modseq: r.modseq, size: items[i]?.size ?? 0 })),
-        }
+        await wal.durable()
       } catch (e) {
-        for (const path of written) unlinkQuietly(path)
+        // The worker may still be writing: the batch's files can only be removed once it is done.
+        await writing.catch(() => {})
+        if (rows) forgetRows(box.id, rows)
+        removeMessageFiles(items.map(item => join(dir, 'cur', item.fileName)))
         if (isMailError(e)) throw e
         throw temporaryError('the messages could not be stored; try again later', {}, e)
       }
+      const modseq = rows[0]?.modseq ?? box.highestModseq
+      ctx.events.emit({ mailboxId: box.id, kind: 'append', uids: rows.map(r => r.uid), modseq })
+      return {
+        mailboxId: box.id,
+        uidValidity: rows[0]?.uidValidity ?? box.uidValidity,
+        appended: rows.map((r, i) => ({ uid: r.uid, modseq: r.modseq, size: items[i]?.size ?? 0 })),
+      }
     },
-  }
-}
-
-/**
- * tmp/<unique>: exclusive create, whole content, mtime = internal date (maildir/deliver.ts); then
- * renamed to its name in cur/, which is returned.
- */
-function writeMessageFile(dir: string, item: NewMessage, content: Uint8Array): string {
-  const unique = item.fileName.slice(0, item.fileName.indexOf(','))
-  const tmp = join(dir, 'tmp', unique)
-  const fd = openSync(tmp, 'wx', 0o600)
-  try {
-    let offset = 0
-    while (offset < content.length) offset += writeSync(fd, content, offset, content.length - offset)
-    const when = new Date(item.internalDate)
-    futimesSync(fd, when, when)
-    closeSync(fd)
-    const path = join(dir, 'cur', item.fileName)
-    renameSync(tmp, path)
-    return path
-  } catch (e) {
-    try {
-      closeSync(fd)
-    } catch {
-      // closed already
-    }
-    unlinkQuietly(tmp)
-    throw e
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path)
-  } catch {
-    // already gone
   }
 }

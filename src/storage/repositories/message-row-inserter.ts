@@ -1,10 +1,12 @@
-// Index rows for new files on the delivery hot path: the rules of insertMessages (message-rows.ts) —
-// UIDs in the given order, one MODSEQ for the set, a file already indexed keeps its row — with
-// statements prepared once per connection. Building and preparing each query anew cost more than
-// the inserts themselves (measured with bench/smtp.ts: ~0.2 ms per message).
-import { and, eq, sql } from 'drizzle-orm'
+// Index rows for new files on the delivery and import hot paths: the rules of insertMessages
+// (message-rows.ts) — UIDs in the given order, one MODSEQ for the set, a file already indexed keeps
+// its row — with statements prepared once per connection. Building and preparing each query anew
+// cost more than the inserts themselves (measured with bench/smtp.ts: ~0.2 ms per message), and
+// even drizzle's prepared statements map every placeholder on each call: bun:sqlite statements
+// with positional parameters cost about a third of that per row (bench/import.ts: 2,000-row
+// batches).
+import type { Statement } from 'bun:sqlite'
 import type { MailDb } from '../db/open-database.ts'
-import { mailboxes, messages } from '../db/schema.ts'
 import type { InsertedMessage, NewMessage } from './message-rows.ts'
 
 export interface MessageRowInserter {
@@ -12,79 +14,62 @@ export interface MessageRowInserter {
   insert(mailboxId: number, items: readonly NewMessage[]): InsertedMessage[] | undefined
 }
 
+type Indexed = { uid: number; modseq: number }
+type Allocated = { uidNext: number; modseq: number; uidValidity: number }
+type SqlValue = string | number | null
+
 export function createMessageRowInserter(db: MailDb): MessageRowInserter {
-  const indexedFile = db
-    .select({ uid: messages.uid, modseq: messages.modseq })
-    .from(messages)
-    .where(
-      and(eq(messages.mailboxId, sql.placeholder('mailboxId')), eq(messages.maildirFile, sql.placeholder('fileName'))),
-    )
-    .prepare()
+  const sqlite = db.$client
+  const indexedFile: Statement<Indexed, [number, string]> = sqlite.query(
+    'SELECT uid, modseq FROM messages WHERE mailbox_id = ? AND maildir_file = ?',
+  )
   // RFC 7162 §3.1: MODSEQ moves once per change; the UIDs of the set are consecutive.
-  const allocate = db
-    .update(mailboxes)
-    .set({
-      uidNext: sql`${mailboxes.uidNext} + ${sql.placeholder('count')}`,
-      highestModseq: sql`${mailboxes.highestModseq} + 1`,
-    })
-    .where(eq(mailboxes.id, sql.placeholder('mailboxId')))
-    .returning({ uidNext: mailboxes.uidNext, modseq: mailboxes.highestModseq, uidValidity: mailboxes.uidValidity })
-    .prepare()
-  const current = db
-    .select({ uidValidity: mailboxes.uidValidity })
-    .from(mailboxes)
-    .where(eq(mailboxes.id, sql.placeholder('mailboxId')))
-    .prepare()
-  const insertRow = db
-    .insert(messages)
-    .values({
-      mailboxId: sql.placeholder('mailboxId'),
-      uid: sql.placeholder('uid'),
-      modseq: sql.placeholder('modseq'),
-      flags: sql.placeholder('flags'),
-      keywords: sql.placeholder('keywords'),
-      internalDate: sql.placeholder('internalDate'),
-      size: sql.placeholder('size'),
-      maildirFile: sql.placeholder('maildirFile'),
-      envelopeJson: sql.placeholder('envelopeJson'),
-      bodystructureJson: sql.placeholder('bodystructureJson'),
-    })
-    .prepare()
+  const allocate: Statement<Allocated, [number, number]> = sqlite.query(
+    'UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1 WHERE id = ? ' +
+      'RETURNING uid_next AS uidNext, highest_modseq AS modseq, uid_validity AS uidValidity',
+  )
+  const current: Statement<{ uidValidity: number }, [number]> = sqlite.query(
+    'SELECT uid_validity AS uidValidity FROM mailboxes WHERE id = ?',
+  )
+  const insertRow: Statement<unknown, SqlValue[]> = sqlite.query(
+    'INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internal_date, size, maildir_file, ' +
+      'envelope_json, bodystructure_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
 
   return {
     insert(mailboxId, items) {
-      const existing = new Map<string, { uid: number; modseq: number }>()
+      const existing = new Map<string, Indexed>()
       for (const item of items) {
-        const row = indexedFile.get({ mailboxId, fileName: item.fileName })
-        if (row) existing.set(item.fileName, row)
+        const row = indexedFile.get(mailboxId, item.fileName)
+        if (row) existing.set(item.fileName, { uid: row.uid, modseq: row.modseq })
       }
-      const fresh = items.filter(i => !existing.has(i.fileName))
+      const fresh = existing.size === 0 ? items : items.filter(i => !existing.has(i.fileName))
       let uidValidity: number
       const out = new Map<string, InsertedMessage>()
       if (fresh.length > 0) {
-        const ids = allocate.get({ mailboxId, count: fresh.length })
+        const ids = allocate.get(fresh.length, mailboxId)
         if (!ids) return undefined
         uidValidity = ids.uidValidity
         const firstUid = ids.uidNext - fresh.length
-        fresh.forEach((item, i) => {
+        for (const [i, item] of fresh.entries()) {
           const uid = firstUid + i
-          insertRow.run({
+          insertRow.run(
             mailboxId,
             uid,
-            modseq: ids.modseq,
-            flags: item.flags,
-            keywords: JSON.stringify(item.keywords),
-            internalDate: item.internalDate,
-            size: item.size,
-            maildirFile: item.fileName,
-            envelopeJson: item.envelope ? JSON.stringify(item.envelope) : null,
-            bodystructureJson: item.bodyStructureJson ?? null,
-          })
+            ids.modseq,
+            item.flags,
+            item.keywords.length === 0 ? '[]' : JSON.stringify(item.keywords),
+            item.internalDate,
+            item.size,
+            item.fileName,
+            item.envelope ? JSON.stringify(item.envelope) : null,
+            item.bodyStructureJson ?? null,
+          )
           out.set(item.fileName, { fileName: item.fileName, uid, modseq: ids.modseq, uidValidity })
-        })
+        }
       } else {
         // Nothing new: no UID, no MODSEQ.
-        const box = current.get({ mailboxId })
+        const box = current.get(mailboxId)
         if (!box) return undefined
         uidValidity = box.uidValidity
       }

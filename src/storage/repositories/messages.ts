@@ -31,6 +31,7 @@ import { overQuota, unknownMailbox, unknownTargetMailbox } from '../storage-erro
 import { mailboxDirFor, mailboxLockKey, type RepositoryContext } from './context.ts'
 import { catalogMemo } from '../db/catalog-version.ts'
 import { createDeliveryCommitter } from './delivery-committer.ts'
+import { createMaildirBatchWorker } from './maildir-batch-worker.ts'
 import { createMailboxLookups } from './mailbox-lookups.ts'
 import type { MailboxRow } from './mailbox-rows.ts'
 import {
@@ -161,7 +162,15 @@ const ALL_UIDS: readonly UidRange[] = [{ from: 1, to: Number.MAX_SAFE_INTEGER }]
 
 export function createMessageRepository(ctx: RepositoryContext): MessageRepository {
   const { db } = ctx
-  const committer = createDeliveryCommitter({ db, sqlite: ctx.sqlite, logger: ctx.logger })
+  // syncfs for the delivery committer's batches runs on a worker thread (started on the first
+  // delivery, gone after a few idle seconds).
+  const fileWorker = createMaildirBatchWorker()
+  const committer = createDeliveryCommitter({
+    db,
+    sqlite: ctx.sqlite,
+    logger: ctx.logger,
+    syncFileSystem: path => fileWorker.syncfs(path),
+  })
   const lookups = createMailboxLookups(db)
   /** Folders known to hold cur/ new/ tmp/, so deliveries do not stat them every time. */
   const completeFolders = new Set<string>()
@@ -423,8 +432,9 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       // Written (and fsynced) once into the first target's tmp/, then placed into every target's
       // cur/: moved there when there is one target, hard-linked into each otherwise. The new entries
       // of all targets are made durable and indexed together (delivery-committer.ts).
+      // Not fsynced here: the committer syncs the batch's files together before indexing them.
       const tmp = await inFolder(first.loc, () =>
-        writeTmpFile(first.loc.dir, ctx.names.next(), input.content, internalDate),
+        writeTmpFile(first.loc.dir, ctx.names.next(), input.content, internalDate, { sync: false }),
       )
       const move = prepared.length === 1
       let tmpGone = false
@@ -466,7 +476,12 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
           placed.map(async p => {
             if (p === null) return
             try {
-              const row = await committer.commit({ mailboxId: p.loc.box.id, folderDir: p.loc.dir, message: p.message })
+              const row = await committer.commit({
+                mailboxId: p.loc.box.id,
+                folderDir: p.loc.dir,
+                message: p.message,
+                dataSynced: !(input.content instanceof Uint8Array),
+              })
               notify(p.loc.box.id, 'append', [row.uid], row.modseq)
               outcomes[p.index] = {
                 ok: true,

@@ -37,11 +37,21 @@ export interface ReconcileReport {
   renamed: number
   movedFromNew: number
   tmpRemoved: number
+  /** Files without a row whose size is not the S= size in their name (a write cut short by a crash). */
+  torn: number
 }
 
 export interface ReconcileOptions {
   /** Only this account (id); default all. */
   accountId?: number
+}
+
+/** RFC-less Maildir convention (Dovecot, Courier): `,S=<octets>` in the unique part is the file size. */
+const SIZE_IN_NAME = /,S=(\d+)(?:,|$)/
+
+function isTornWrite(file: ScannedFile): boolean {
+  const declared = SIZE_IN_NAME.exec(file.base)
+  return declared !== null && Number(declared[1]) !== file.size
 }
 
 const emptyReport = (): ReconcileReport => ({
@@ -52,6 +62,7 @@ const emptyReport = (): ReconcileReport => ({
   renamed: 0,
   movedFromNew: 0,
   tmpRemoved: 0,
+  torn: 0,
 })
 
 export function createReconciler(ctx: RepositoryContext): (options?: ReconcileOptions) => Promise<ReconcileReport> {
@@ -70,6 +81,14 @@ export function createReconciler(ctx: RepositoryContext): (options?: ReconcileOp
       for (const file of scan.files) {
         const row = rowsByBase.get(file.base)
         if (!row) {
+          if (isTornWrite(file)) {
+            // Deliveries rename a file into cur/ before the sync that makes its bytes durable
+            // (delivery-committer.ts); after a crash in between, the name survives with fewer
+            // bytes than its S= says. It was never acknowledged (no 250/OK), so it is not mail.
+            ctx.logger.warn('file shorter than its S= size left unindexed', { mailbox: box.name, file: file.name })
+            report.torn++
+            continue
+          }
           unindexed.push(file)
           continue
         }

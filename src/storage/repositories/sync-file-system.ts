@@ -6,9 +6,12 @@
 // write-back errors since Linux 5.8. It is reached through bun:ffi, as Node has no binding; where it
 // is missing (macOS, a libc we cannot open) every file and directory is fsynced instead, a few at a
 // time on the thread pool. syncfs also flushes other files of that file system, which only costs
-// time: a bulk job calls it once per batch, never per message.
+// time: a bulk job calls it once per batch, never per message. The call itself runs on the bulk
+// writers' worker thread (maildir-batch-worker.ts), so the event loop goes on meanwhile; on this
+// thread only where no worker can run.
 import { closeSync, openSync } from 'node:fs'
 import { syncPath } from '../sync-path.ts'
+import { type SyncfsOutcome, sharedMaildirBatchWorker } from './maildir-batch-worker.ts'
 
 type SyncFs = (fd: number) => number
 
@@ -38,6 +41,15 @@ function loadSyncFs(): Promise<SyncFs | null> {
   return loaded
 }
 
+/** The worker's syncfs; null when no worker runs here (or it died): then this thread calls it. */
+async function syncfsOnWorker(anchor: string): Promise<SyncfsOutcome | null> {
+  try {
+    return await sharedMaildirBatchWorker('sync').syncfs(anchor)
+  } catch {
+    return null
+  }
+}
+
 export interface SyncManyOptions {
   /** Fsyncs running at once in the fallback. */
   concurrency?: number
@@ -55,7 +67,10 @@ export async function syncMany(
   options: SyncManyOptions = {},
 ): Promise<'syncfs' | 'fsync'> {
   const anchor = directories[0]
-  const syncfs = options.perFile || anchor === undefined ? null : await loadSyncFs()
+  const onWorker = options.perFile || anchor === undefined ? 'skipped' : await syncfsOnWorker(anchor)
+  if (onWorker === 'synced') return 'syncfs'
+  // No worker thread here: syncfs on this one. After a failed or unavailable syncfs, per-file fsyncs.
+  const syncfs = onWorker === null && anchor !== undefined ? await loadSyncFs() : null
   if (syncfs && anchor !== undefined) {
     const fd = openSync(anchor, 'r')
     try {

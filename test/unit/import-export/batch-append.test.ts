@@ -2,10 +2,12 @@
 // batch, files in cur/ named with their flags and dated with the internal date, one event for
 // IMAP sessions, and nothing left behind when the batch is refused.
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { MailboxEvent } from '../../../src/storage/index.ts'
 import { syncMany } from '../../../src/storage/repositories/sync-file-system.ts'
+import { createMaildirBatchWorker } from '../../../src/storage/repositories/maildir-batch-worker.ts'
+import { writeMessageFiles } from '../../../src/storage/repositories/write-message-files.ts'
 import { type Fixture, storageFixture, testPasswordHash } from '../storage/storage-fixture.ts'
 
 let f: Fixture
@@ -100,6 +102,80 @@ describe('appendBatch', () => {
   })
 })
 
+describe('overlapping batches', () => {
+  test('a batch given `after` is indexed after it, whichever writes its files first', async () => {
+    const first = f.storage.messageBatches.appendBatch({
+      accountId: ann,
+      mailbox: 'INBOX',
+      messages: Array.from({ length: 200 }, (_, i) => ({
+        content: enc(`Subject: a${i}\r\n\r\nx\r\n`),
+        internalDate: i,
+      })),
+    })
+    const second = f.storage.messageBatches.appendBatch({
+      accountId: ann,
+      mailbox: 'INBOX',
+      messages: [{ content: enc('Subject: b\r\n\r\ny\r\n'), internalDate: 0 }],
+      after: first,
+    })
+    const [a, b] = await Promise.all([first, second])
+    expect(a.appended.map(r => r.uid)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
+    expect(b.appended.map(r => r.uid)).toEqual([201])
+  })
+
+  test('the quota is checked again once the earlier batch is indexed', async () => {
+    await f.storage.accounts.update(ann, { quotaBytes: 60 })
+    const content = enc('Subject: twenty-five bytes\r\n\r\n') // 30 bytes
+    const first = f.storage.messageBatches.appendBatch({
+      accountId: ann,
+      mailbox: 'INBOX',
+      messages: [{ content, internalDate: 0 }],
+    })
+    const second = f.storage.messageBatches.appendBatch({
+      accountId: ann,
+      mailbox: 'INBOX',
+      messages: [
+        { content, internalDate: 0 },
+        { content, internalDate: 0 },
+      ],
+      after: first,
+    })
+    await first
+    await expect(second).rejects.toThrow('is full')
+    expect(readdirSync(cur())).toHaveLength(1)
+    expect(readdirSync(join(cur(), '..', 'tmp'))).toEqual([])
+  })
+})
+
+describe.each([
+  ['on the worker', undefined],
+  ['on this thread', null],
+] as const)('writeMessageFiles %s', (_where, worker) => {
+  const folder = () => {
+    const dir = join(f.dir, 'folder')
+    for (const sub of ['cur', 'tmp']) mkdirSync(join(dir, sub), { recursive: true })
+    return dir
+  }
+  const file = (unique: string) => ({ fileName: `${unique},S=1:2,S`, content: enc('x'), mtime: Date.UTC(2021, 1, 1) })
+
+  test('every file lands in cur/ under its name, dated, nothing left in tmp/', async () => {
+    const dir = folder()
+    const paths = await writeMessageFiles(dir, ['a', 'b', 'c'].map(file), { worker })
+    expect(paths).toEqual(['a', 'b', 'c'].map(u => join(dir, 'cur', `${u},S=1:2,S`)))
+    expect(paths.map(p => statSync(p).mtimeMs)).toEqual([1, 2, 3].map(() => Date.UTC(2021, 1, 1)))
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([])
+  })
+
+  test("a failed file fails the batch and takes back what it wrote, not a stranger's tmp file", async () => {
+    const dir = folder()
+    writeFileSync(join(dir, 'tmp', 'taken'), 'not ours')
+    await expect(writeMessageFiles(dir, ['a', 'b', 'taken', 'c'].map(file), { worker })).rejects.toThrow('EEXIST')
+    expect(readdirSync(join(dir, 'cur'))).toEqual([])
+    expect(readdirSync(join(dir, 'tmp'))).toEqual(['taken'])
+    expect(existsSync(join(dir, 'tmp', 'taken'))).toBe(true)
+  })
+})
+
 describe('syncMany', () => {
   test.each([false, true])('perFile %p: files and directories synced', async perFile => {
     const dir = join(f.dir, `sync-${perFile}`)
@@ -111,5 +187,17 @@ describe('syncMany', () => {
   })
   test('a missing file fails the per-file path', async () => {
     await expect(syncMany([join(f.dir, 'missing')], [f.dir], { perFile: true })).rejects.toThrow()
+  })
+})
+
+describe('maildir batch worker', () => {
+  const linux = process.platform === 'linux'
+  test('syncfs on its own thread; a missing path fails; after an idle stop it starts again', async () => {
+    const worker = createMaildirBatchWorker({ idleMs: 50 })
+    expect(await worker.syncfs(f.dir)).toBe(linux ? 'synced' : 'unavailable')
+    expect(await worker.syncfs(join(f.dir, 'missing'))).toBe(linux ? 'failed' : 'unavailable')
+    await Bun.sleep(200)
+    const [a, b] = await Promise.all([worker.syncfs(f.dir), worker.syncfs(f.dir)])
+    expect([a, b]).toEqual(linux ? ['synced', 'synced'] : ['unavailable', 'unavailable'])
   })
 })

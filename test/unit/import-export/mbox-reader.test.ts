@@ -1,18 +1,19 @@
 // The streaming mbox reader: separators, mboxrd unquoting, the separator's empty line, and every
 // malformation it reports (with line numbers) while reading on; the same file in any chunk size.
 import { describe, expect, test } from 'bun:test'
+import { toCrlf } from '../../../src/import-export/line-endings.ts'
 import { type MboxEvent, readMbox } from '../../../src/import-export/mbox-reader.ts'
 
 const enc = (s: string) => new TextEncoder().encode(s)
 const dec = (b: Uint8Array) => new TextDecoder().decode(b)
 
-async function read(text: string | Uint8Array, chunkSize = 1 << 20, maxMessageBytes?: number) {
+async function read(text: string | Uint8Array, chunkSize = 1 << 20, maxMessageBytes?: number, crlf?: boolean) {
   const bytes = typeof text === 'string' ? enc(text) : text
   async function* chunks() {
     for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.slice(i, i + chunkSize)
   }
   const events: MboxEvent[] = []
-  for await (const e of readMbox(chunks(), { maxMessageBytes })) events.push(e)
+  for await (const e of readMbox(chunks(), { maxMessageBytes, crlf })) events.push(e)
   return events
 }
 
@@ -129,5 +130,45 @@ describe('chunking', () => {
   const file = `garbage\n${FROM1}\nSubject: a\n\n>From x\nline\n\n${FROM2}\r\nSubject: b\r\n\r\nbody\r\n\r\n${FROM1}\nbad\n\n${FROM2}\nSubject: c\n\nend`
   test.each([1, 2, 3, 7, 64, 512])('chunks of %i bytes give the same events', async size => {
     expect(summary(await read(file, size))).toEqual(summary(await read(file)))
+  })
+})
+
+describe('crlf option', () => {
+  // Bare LFs, CRLFs, a lone CR, quoting, a malformed part and a truncated end, in one file.
+  const file =
+    `garbage\n${FROM1}\nSubject: a\n\n>From x\nline\r\n\n${FROM2}\r\nSubject: b\r\n\r\nbo\rdy\r\n\r\n` +
+    `${FROM1}\nbad\n\n${FROM2}\nSubject: c\n\n\nend\n\n${FROM1}\nSubject: d\n\ncut`
+  const converted = (events: MboxEvent[]) =>
+    summary(events.map(e => (e.kind === 'message' ? { ...e, content: toCrlf(e.content) } : e)))
+
+  test.each([1, 2, 3, 7, 64, 1 << 20])(
+    'chunks of %i bytes: the events of toCrlf applied to each message',
+    async size => {
+      const events = await read(file, size, undefined, true)
+      expect(summary(events)).toEqual(converted(await read(file)))
+      for (const e of events) if (e.kind === 'message') expect(dec(e.content)).not.toMatch(/[^\r]\n|^\n/)
+    },
+  )
+
+  test('messages larger than a block of converted bytes (1 MiB) come out whole, each its own bytes', async () => {
+    const body = (c: string) => `${c.repeat(99)}\n`.repeat(6000) // 600,000 bytes, 606,000 with CRLF
+    const big = `${FROM1}\nSubject: a\n\n${body('a')}\n${FROM2}\nSubject: b\n\n${body('b')}\n${FROM1}\nSubject: c\n\n${body('c')}`
+    const events = await read(big, 65_536, undefined, true)
+    expect(summary(events)).toEqual(converted(await read(big, 65_536)))
+    expect(events.map(e => (e.kind === 'message' ? e.content.length : 0))).toEqual([606_014, 606_014, 606_014])
+  })
+
+  test('a message above the size limit counts the bytes of the file, as without the option', async () => {
+    const big = `${FROM1}\nSubject: big\n\n${'x\n'.repeat(40)}\n${FROM2}\nSubject: b\n\nok\n`
+    const limit = 95 // the message has 95 bytes in the file, 137 with CRLF
+    const withCrlf = (e: ReturnType<typeof summary>[number]) =>
+      'content' in e && e.content !== undefined ? { ...e, content: e.content.replaceAll('\n', '\r\n') } : e
+    expect(summary(await read(big, 1 << 20, limit, true))).toEqual(
+      summary(await read(big, 1 << 20, limit)).map(withCrlf),
+    )
+    expect(summary(await read(big, 1 << 20, limit - 1, true))[0]).toEqual({
+      problem: 1,
+      text: 'larger than 94 bytes: message at line 1 skipped',
+    })
   })
 })

@@ -4,7 +4,7 @@
 // synchronous = FULL, and what was acknowledged survives closing and reopening the storage.
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import type { Database } from 'bun:sqlite'
-import { readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { silentLogger } from '../../../src/core/logger.ts'
 import type { AccountRecord, MailboxRecord, Storage } from '../../../src/storage/index.ts'
@@ -87,6 +87,56 @@ describe('delivery committer', () => {
     const results = await Promise.allSettled([committer.commit(placed()), committer.commit(missing)])
     expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected'])
     expect(await storage.messages.uids(inbox.id)).toEqual([1])
+  })
+
+  test('with syncfs, one call per file system covers the batch, and unsynced files are accepted', async () => {
+    const calls: string[] = []
+    const withSyncfs = createDeliveryCommitter({
+      db: storage.db,
+      sqlite,
+      logger: silentLogger,
+      syncFileSystem: async path => {
+        calls.push(path)
+        return 'synced' as const
+      },
+    })
+    const rows = await Promise.all(
+      Array.from({ length: 5 }, () => withSyncfs.commit({ ...placed(), dataSynced: false })),
+    )
+    expect(rows.map(r => r.uid)).toEqual([1, 2, 3, 4, 5])
+    expect(calls).toEqual([annDir()])
+  })
+
+  test('a failed syncfs refuses the whole batch and indexes nothing', async () => {
+    const failing = createDeliveryCommitter({
+      db: storage.db,
+      sqlite,
+      logger: silentLogger,
+      syncFileSystem: async () => 'failed' as const,
+    })
+    const results = await Promise.allSettled(
+      Array.from({ length: 3 }, () => failing.commit({ ...placed(), dataSynced: false })),
+    )
+    expect(results.map(r => r.status)).toEqual(['rejected', 'rejected', 'rejected'])
+    expect(await storage.messages.uids(inbox.id)).toEqual([])
+  })
+
+  test('where syncfs is unavailable, unsynced files are fdatasynced one by one; a missing one fails alone', async () => {
+    const unavailable = createDeliveryCommitter({
+      db: storage.db,
+      sqlite,
+      logger: silentLogger,
+      syncFileSystem: async () => 'unavailable' as const,
+    })
+    const gone = placed()
+    rmSync(join(annDir(), 'cur', gone.message.fileName))
+    const results = await Promise.allSettled([
+      unavailable.commit({ ...placed(), dataSynced: false }),
+      unavailable.commit({ ...gone, dataSynced: false }),
+      unavailable.commit({ ...placed(), dataSynced: false }),
+    ])
+    expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(await storage.messages.uids(inbox.id)).toEqual([1, 2])
   })
 
   test('a failed transaction fails its whole batch and leaves no rows; the next batch works', async () => {

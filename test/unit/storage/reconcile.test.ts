@@ -51,6 +51,21 @@ describe('crash after step 1: file only in tmp/', () => {
   })
 })
 
+describe('crash after a rename into cur/ but before the batch sync (torn write)', () => {
+  test('a file shorter than its S= size is left unindexed; one of the right size is indexed', async () => {
+    const content = sampleMessage('torn')
+    const unique = names().next()
+    // What survives a crash when the data never reached the disk: the name, with fewer bytes.
+    writeFileSync(join(annDir(), 'cur', `${unique},S=${content.length}:2,`), content.subarray(0, 10))
+    const whole = names().next()
+    writeFileSync(join(annDir(), 'cur', `${whole},S=${content.length}:2,S`), content)
+    const report = await storage.reconcile()
+    expect(report).toMatchObject({ indexed: 1, torn: 1 })
+    const rows = await storage.messages.list(inbox.id)
+    expect(rows.map(r => r.maildirFile)).toEqual([`${whole},S=${content.length}:2,S`])
+  })
+})
+
 describe('crash after step 3: file renamed into cur/, no index row', () => {
   test('reconcile indexes it with the flags from its name', async () => {
     const content = sampleMessage('orphan')

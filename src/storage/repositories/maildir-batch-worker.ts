@@ -1,0 +1,236 @@
+// Worker threads for the file work of bulk writers (mailbox import, restore): writing a batch of
+// message files (write-message-files.ts) and syncfs(2) (sync-file-system.ts). On the event loop
+// both stalled everything else — four system calls per 4 KiB file, 30–60 µs, hundreds when the
+// kernel is slow to allocate inodes, and 10–30 ms of syncfs per batch — and on Bun's thread pool a
+// file takes three trips, each continued only when the event loop next turns. Here the event loop
+// posts a whole batch and awaits one answer, parsing the next messages meanwhile (bench/import.ts).
+// One writing thread also keeps creates in one directory from spinning on its lock, as two pool
+// threads did (twice the system time while the kernel was slow to allocate inodes).
+//
+// The worker's code is a string (a Blob URL), so the single executable needs no extra entry point.
+// It holds the process open only while a job is in flight and ends after a few idle seconds: a
+// bulk job keeps it busy, an idle server should not keep a second JS heap.
+
+/** What syncfs did: synced, failed (rc ≠ 0 or the path could not be opened), or no syncfs in this libc. */
+export type SyncfsOutcome = 'synced' | 'failed' | 'unavailable'
+
+export interface FileJob {
+  /** Created exclusively ('wx'), written, dated, then renamed to `path`. */
+  tmp: string
+  path: string
+  content: Uint8Array
+  /** mtime (ms). */
+  mtime: number
+}
+
+export interface MaildirBatchWorker {
+  /**
+   * Write the files in order. Rejects with the first error, after removing every file of the job
+   * it created (never a tmp/ file whose name was taken: 'wx' failed on it). Null when no worker
+   * can run here.
+   */
+  writeFiles(files: readonly FileJob[]): Promise<void> | null
+  /** syncfs on the file system holding `path`; null when no worker can run here. */
+  syncfs(path: string): Promise<SyncfsOutcome> | null
+}
+
+const WORKER_SOURCE = `
+import { dlopen, FFIType } from 'bun:ffi'
+import { closeSync, futimesSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+let syncfs = null
+for (const name of ${JSON.stringify(['libc.so.6', 'libc.musl-x86_64.so.1', 'libc.musl-aarch64.so.1'])}) {
+  try {
+    const lib = dlopen(name, { syncfs: { args: [FFIType.i32], returns: FFIType.i32 } })
+    syncfs = fd => lib.symbols.syncfs(fd)
+    break
+  } catch {}
+}
+const runSyncfs = path => {
+  if (syncfs === null) return { outcome: 'unavailable' }
+  let fd = -1
+  try {
+    fd = openSync(path, 'r')
+    return { outcome: syncfs(fd) === 0 ? 'synced' : 'failed' }
+  } catch {
+    return { outcome: 'failed' }
+  } finally {
+    if (fd >= 0) closeSync(fd)
+  }
+}
+const writeFiles = job => {
+  const all = new Uint8Array(job.bytes)
+  const created = []
+  try {
+    for (let i = 0, start = 0; i < job.tmp.length; start = job.ends[i++]) {
+      const fd = openSync(job.tmp[i], 'wx', 0o600)
+      created.push(job.tmp[i])
+      try {
+        const bytes = all.subarray(start, job.ends[i])
+        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at)
+        const when = new Date(job.mtime[i])
+        futimesSync(fd, when, when)
+      } finally {
+        closeSync(fd)
+      }
+      renameSync(job.tmp[i], job.path[i])
+      created.push(job.path[i])
+    }
+    return { error: null }
+  } catch (e) {
+    for (const path of created) {
+      try {
+        unlinkSync(path)
+      } catch {}
+    }
+    return { error: { message: String(e && e.message ? e.message : e), code: e && e.code } }
+  }
+}
+self.onmessage = ({ data }) => {
+  postMessage({ id: data.id, ...(data.kind === 'syncfs' ? runSyncfs(data.path) : writeFiles(data)) })
+}
+`
+
+/** How long an idle worker is kept for the next job. */
+const IDLE_MS = 5000
+
+/**
+ * A write job as posted: the contents packed into one buffer that is handed over, not copied — a
+ * structured clone of hundreds of arrays cost the event loop more than writing them (~13 µs each).
+ */
+interface PackedWrite {
+  kind: 'write'
+  tmp: string[]
+  path: string[]
+  mtime: Float64Array
+  /** End offset of each file's bytes in `bytes`. */
+  ends: Float64Array
+  bytes: ArrayBuffer
+}
+type Job = { kind: 'syncfs'; path: string } | PackedWrite
+interface Answer {
+  id: number
+  outcome?: SyncfsOutcome
+  error?: { message: string; code?: string } | null
+}
+
+interface Running {
+  worker: Worker
+  url: string
+  pending: Map<number, { resolve(answer: Answer): void; reject(error: Error): void }>
+  idle: ReturnType<typeof setTimeout> | null
+}
+
+export function createMaildirBatchWorker(options: { idleMs?: number } = {}): MaildirBatchWorker {
+  const idleMs = options.idleMs ?? IDLE_MS
+  let running: Running | null = null
+  let broken = false
+  let nextId = 0
+
+  const stop = (r: Running, error: Error | null) => {
+    if (running === r) running = null
+    if (r.idle) clearTimeout(r.idle)
+    for (const waiter of r.pending.values()) waiter.reject(error ?? new Error('the file worker stopped'))
+    r.pending.clear()
+    r.worker.terminate()
+    URL.revokeObjectURL(r.url)
+  }
+
+  const start = (): Running | null => {
+    if (running) return running
+    if (broken || typeof Worker === 'undefined') return null
+    let url = ''
+    try {
+      url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'application/javascript' }))
+      const r: Running = { worker: new Worker(url), url, pending: new Map(), idle: null }
+      r.worker.unref()
+      r.worker.onmessage = (event: MessageEvent<Answer>) => {
+        const waiter = r.pending.get(event.data.id)
+        r.pending.delete(event.data.id)
+        if (r.pending.size === 0) {
+          r.worker.unref()
+          r.idle = setTimeout(() => stop(r, null), idleMs)
+          r.idle.unref()
+        }
+        waiter?.resolve(event.data)
+      }
+      // A worker that cannot start or crashes fails its jobs; callers do the work themselves from now on.
+      r.worker.onerror = event => {
+        broken = true
+        stop(r, new Error(`the file worker failed: ${event.message}`))
+      }
+      running = r
+      return r
+    } catch {
+      broken = true
+      if (url !== '') URL.revokeObjectURL(url)
+      return null
+    }
+  }
+
+  const post = (job: Job, transfer: ArrayBuffer[] = []): Promise<Answer> | null => {
+    const r = start()
+    if (!r) return null
+    if (r.idle) clearTimeout(r.idle)
+    r.idle = null
+    r.worker.ref()
+    const id = nextId++
+    return new Promise((resolve, reject) => {
+      r.pending.set(id, { resolve, reject })
+      r.worker.postMessage({ id, ...job }, transfer)
+    })
+  }
+
+  return {
+    writeFiles(files) {
+      const packed = pack(files)
+      return (
+        post(packed, [packed.bytes])?.then(answer => {
+          if (!answer.error) return
+          throw Object.assign(new Error(answer.error.message), { code: answer.error.code })
+        }) ?? null
+      )
+    },
+    syncfs(path) {
+      return post({ kind: 'syncfs', path })?.then(answer => answer.outcome ?? 'failed') ?? null
+    },
+  }
+}
+
+function pack(files: readonly FileJob[]): PackedWrite {
+  let total = 0
+  for (const file of files) total += file.content.length
+  const bytes = new Uint8Array(total)
+  const ends = new Float64Array(files.length)
+  let at = 0
+  for (const [i, file] of files.entries()) {
+    bytes.set(file.content, at)
+    at += file.content.length
+    ends[i] = at
+  }
+  return {
+    kind: 'write',
+    tmp: files.map(f => f.tmp),
+    path: files.map(f => f.path),
+    mtime: Float64Array.from(files, f => f.mtime),
+    ends,
+    bytes: bytes.buffer,
+  }
+}
+
+/**
+ * Which shared worker: files are written on one and syncfs runs on another, so the next batch's
+ * files are written while a syncfs waits for the disk (tens of milliseconds a batch).
+ */
+export type WorkerRole = 'write' | 'sync'
+
+// One per role and process: every bulk job of the process shares them (each ends itself when idle).
+const shared = new Map<WorkerRole, MaildirBatchWorker>()
+
+export function sharedMaildirBatchWorker(role: WorkerRole): MaildirBatchWorker {
+  let worker = shared.get(role)
+  if (!worker) {
+    worker = createMaildirBatchWorker()
+    shared.set(role, worker)
+  }
+  return worker
+}
