@@ -165,6 +165,9 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
   // syncfs for the delivery committer's batches runs on a worker thread (started on the first
   // delivery, gone after a few idle seconds).
   const fileWorker = createMaildirBatchWorker()
+  // Deliveries' files are written on a second worker, so a syncfs that waits for the disk does
+  // not hold up the next messages' writes.
+  const fileWriter = createMaildirBatchWorker()
   const committer = createDeliveryCommitter({
     db,
     sqlite: ctx.sqlite,
@@ -243,6 +246,69 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
   })
   const deliveryTarget = (accountId: number, mailbox: string | number): MailboxLocation =>
     deliveryTargetByKey(`${accountId}\u0000${typeof mailbox === 'number' ? 'n' : 's'}\u0000${mailbox}`)
+
+  /**
+   * One copy of a message in memory (nearly every SMTP delivery): the file is created, written,
+   * dated and renamed into cur/ by one job on the file worker, while the envelope is parsed here;
+   * the committer then syncs it with its batch. Two trips to the thread pool per message (write,
+   * rename) queued behind other file work and cost the event loop more than the hand-off (bench/smtp.ts).
+   * Null when no worker can run here: the caller takes the general path.
+   */
+  const deliverOneOnWorker = async (
+    { target, loc }: { target: DeliveryTarget; loc: MailboxLocation },
+    content: Uint8Array,
+    internalDate: number,
+  ): Promise<DeliveryOutcome | null> => {
+    const unique = ctx.names.next()
+    const flags = flagsToBits(target.flags ?? []) & ALL_FLAG_BITS
+    const fileName = formatMaildirName(withSize(unique, content.length), flags)
+    const path = join(loc.dir, 'cur', fileName)
+    const write = () =>
+      fileWriter.writeFiles([{ tmp: join(loc.dir, 'tmp', unique), path, content, mtime: internalDate }])
+    try {
+      checkQuota(loc, content.length)
+    } catch (e) {
+      return { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
+    }
+    let started = write()
+    if (started === null) return null
+    try {
+      const [, envelope] = await Promise.all([
+        // inFolder retries once after re-creating a folder that went away (ENOENT).
+        inFolder(loc, () => {
+          const job = started ?? write()
+          started = null
+          if (job === null) throw temporaryError('the file worker stopped; try again later')
+          return job
+        }),
+        envelopeOf(content, path),
+      ])
+      const message: NewMessage = {
+        fileName,
+        size: content.length,
+        internalDate,
+        flags,
+        keywords: normalizeKeywords(target.keywords ?? []),
+        envelope,
+      }
+      const row = await committer.commit({ mailboxId: loc.box.id, folderDir: loc.dir, message, dataSynced: false })
+      notify(loc.box.id, 'append', [row.uid], row.modseq)
+      return {
+        ok: true,
+        accountId: target.accountId,
+        mailboxId: loc.box.id,
+        uid: row.uid,
+        modseq: row.modseq,
+        uidValidity: row.uidValidity,
+        path,
+        size: content.length,
+      }
+    } catch (e) {
+      // The worker removes what it created when its job fails; after a failed commit the file goes here.
+      await unlink(path).catch(() => {})
+      return { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
+    }
+  }
 
   const accountBytes = (accountId: number): number => {
     const row = db
@@ -429,6 +495,13 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       })
       const first = prepared[0]
       if (!first) return outcomes
+      if (prepared.length === 1 && input.content instanceof Uint8Array) {
+        const outcome = await deliverOneOnWorker(first, input.content, internalDate)
+        if (outcome !== null) {
+          outcomes[first.index] = outcome
+          return outcomes
+        }
+      }
       // Written (and fsynced) once into the first target's tmp/, then placed into every target's
       // cur/: moved there when there is one target, hard-linked into each otherwise. The new entries
       // of all targets are made durable and indexed together (delivery-committer.ts).

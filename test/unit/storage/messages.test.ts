@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AccountRecord, MailboxRecord, Storage } from '../../../src/storage/index.ts'
 import { encode, type Fixture, sampleMessage, storageFixture, testPasswordHash } from './storage-fixture.ts'
@@ -211,6 +211,40 @@ describe('deliverToAccounts', () => {
     expect(await storage.messages.uids(a.mailboxId)).toEqual([1])
     expect(await storage.messages.uids(b.mailboxId)).toEqual([1])
     expect(readdirSync(join(annDir(), 'tmp'))).toEqual([])
+  })
+
+  test('a single copy: byte-identical, flags and internal date kept, tmp/ empty, envelope stored', async () => {
+    const content = sampleMessage('single')
+    const when = Date.UTC(2024, 4, 6, 7, 8, 9)
+    const [outcome] = await storage.messages.deliverToAccounts({
+      targets: [{ accountId: ann.id, flags: ['\\Flagged'] }],
+      content,
+      internalDate: when,
+    })
+    if (!outcome?.ok) throw new Error('delivery failed')
+    expect(new Uint8Array(readFileSync(outcome.path))).toEqual(content)
+    expect(outcome.path.endsWith(`,S=${content.length}:2,F`)).toBe(true)
+    expect(Math.floor(statSync(outcome.path).mtimeMs / 1000)).toBe(when / 1000)
+    expect(readdirSync(join(annDir(), 'tmp'))).toEqual([])
+    const record = await storage.messages.get(inbox.id, outcome.uid)
+    expect(record).toMatchObject({ flags: ['\\Flagged'], internalDate: when, size: content.length })
+    expect(record?.envelope?.subject).toBe('single')
+  })
+
+  test('a folder removed behind the server back is created again for the next delivery', async () => {
+    const first = await storage.messages.deliverToAccounts({
+      targets: [{ accountId: ann.id, mailbox: 'Junk' }],
+      content: sampleMessage('a'),
+    })
+    expect(first[0]?.ok).toBe(true)
+    rmSync(join(annDir(), '.Junk'), { recursive: true })
+    const second = await storage.messages.deliverToAccounts({
+      targets: [{ accountId: ann.id, mailbox: 'Junk' }],
+      content: sampleMessage('b'),
+    })
+    const [outcome] = second
+    if (!outcome?.ok) throw new Error(`delivery failed: ${outcome?.error.message}`)
+    expect(new Uint8Array(readFileSync(outcome.path))).toEqual(sampleMessage('b'))
   })
 })
 
