@@ -107,9 +107,11 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     return wal.run(() => {
       const rows = new Array<InsertedMessage | undefined>(entries.length)
       for (const [mailboxId, indexes] of byMailbox) {
+        // Every caller names its file with a fresh unique name (maildir/unique-name.ts).
         const inserted = inserter.insert(
           mailboxId,
           indexes.map(i => (entries[i] as Waiting).delivery.message),
+          { freshNames: true },
         )
         if (inserted) indexes.forEach((i, k) => (rows[i] = inserted[k]))
       }

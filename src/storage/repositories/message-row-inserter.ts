@@ -11,7 +11,15 @@ import type { InsertedMessage, NewMessage } from './message-rows.ts'
 
 export interface MessageRowInserter {
   /** Index `items` in one mailbox; call inside a write transaction. Undefined when the mailbox is gone. */
-  insert(mailboxId: number, items: readonly NewMessage[]): InsertedMessage[] | undefined
+  /**
+   * `freshNames`: the caller made every file name just now (a delivery or APPEND), so none can be
+   * indexed already and the lookup per file is skipped.
+   */
+  insert(
+    mailboxId: number,
+    items: readonly NewMessage[],
+    options?: { freshNames?: boolean },
+  ): InsertedMessage[] | undefined
 }
 
 type Indexed = { uid: number; modseq: number }
@@ -37,9 +45,9 @@ export function createMessageRowInserter(db: MailDb): MessageRowInserter {
   )
 
   return {
-    insert(mailboxId, items) {
+    insert(mailboxId, items, options = {}) {
       const existing = new Map<string, Indexed>()
-      for (const item of items) {
+      for (const item of options.freshNames ? [] : items) {
         const row = indexedFile.get(mailboxId, item.fileName)
         if (row) existing.set(item.fileName, { uid: row.uid, modseq: row.modseq })
       }
