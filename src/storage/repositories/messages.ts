@@ -32,6 +32,7 @@ import { mailboxDirFor, mailboxLockKey, type RepositoryContext } from './context
 import { catalogMemo } from '../db/catalog-version.ts'
 import { createDeliveryCommitter } from './delivery-committer.ts'
 import { createMaildirBatchWorker } from './maildir-batch-worker.ts'
+import { writeMessageFiles } from './write-message-files.ts'
 import { createMailboxLookups } from './mailbox-lookups.ts'
 import type { MailboxRow } from './mailbox-rows.ts'
 import {
@@ -241,57 +242,55 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
    * and folder, which the catalog stamp covers.
    */
   const deliveryTargetByKey = catalogMemo(ctx.catalog, key => {
-    const [accountId, kind, mailbox] = key.split('\u0000') as [string, string, string]
-    return locateTarget(Number(accountId), kind === 'n' ? Number(mailbox) : mailbox)
+    const separator = key.indexOf('\u0000')
+    return locateTarget(Number(key.slice(0, separator)), key.slice(separator + 1))
   })
-  const deliveryTarget = (accountId: number, mailbox: string | number): MailboxLocation =>
-    deliveryTargetByKey(`${accountId}\u0000${typeof mailbox === 'number' ? 'n' : 's'}\u0000${mailbox}`)
+  const deliveryTarget = (accountId: number, mailbox: string): MailboxLocation =>
+    deliveryTargetByKey(`${accountId}\u0000${mailbox}`)
 
   /**
-   * One copy of a message in memory (nearly every SMTP delivery): the file is created, written,
-   * dated and renamed into cur/ by one job on the file worker, while the envelope is parsed here;
-   * the committer then syncs it with its batch. Two trips to the thread pool per message (write,
-   * rename) queued behind other file work and cost the event loop more than the hand-off (bench/smtp.ts).
-   * Null when no worker can run here: the caller takes the general path.
+   * One copy of a message in memory (nearly every SMTP delivery): the file is written, dated and
+   * renamed into cur/ by one job on the file worker (write-message-files.ts) while the envelope is
+   * parsed here; the committer then syncs it with its batch. Two trips to the thread pool per
+   * message (write, rename) queued behind other file work and cost the event loop more than the
+   * hand-off (bench/smtp.ts).
    */
-  const deliverOneOnWorker = async (
+  const deliverOneCopy = async (
     { target, loc }: { target: DeliveryTarget; loc: MailboxLocation },
     content: Uint8Array,
     internalDate: number,
-  ): Promise<DeliveryOutcome | null> => {
-    const unique = ctx.names.next()
+  ): Promise<DeliveryOutcome> => {
     const flags = flagsToBits(target.flags ?? []) & ALL_FLAG_BITS
-    const fileName = formatMaildirName(withSize(unique, content.length), flags)
+    const fileName = formatMaildirName(withSize(ctx.names.next(), content.length), flags)
     const path = join(loc.dir, 'cur', fileName)
-    const write = () =>
-      fileWriter.writeFiles([{ tmp: join(loc.dir, 'tmp', unique), path, content, mtime: internalDate }])
+    let envelope: StoredEnvelope | null
     try {
       checkQuota(loc, content.length)
-    } catch (e) {
-      return { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
-    }
-    let started = write()
-    if (started === null) return null
-    try {
-      const [, envelope] = await Promise.all([
-        // inFolder retries once after re-creating a folder that went away (ENOENT).
-        inFolder(loc, () => {
-          const job = started ?? write()
-          started = null
-          if (job === null) throw temporaryError('the file worker stopped; try again later')
-          return job
-        }),
+      ;[, envelope] = await Promise.all([
+        inFolder(loc, () =>
+          writeMessageFiles(loc.dir, [{ fileName, content, mtime: internalDate }], { worker: fileWriter }),
+        ),
         envelopeOf(content, path),
       ])
-      const message: NewMessage = {
-        fileName,
-        size: content.length,
-        internalDate,
-        flags,
-        keywords: normalizeKeywords(target.keywords ?? []),
-        envelope,
-      }
-      const row = await committer.commit({ mailboxId: loc.box.id, folderDir: loc.dir, message, dataSynced: false })
+    } catch (e) {
+      await unlink(path).catch(() => {})
+      return { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
+    }
+    const keywords = normalizeKeywords(target.keywords ?? [])
+    const message: NewMessage = { fileName, size: content.length, internalDate, flags, keywords, envelope }
+    return commitCopy(target, loc, path, message, false)
+  }
+
+  /** Index a copy placed in cur/ (delivery-committer.ts) and tell sessions; its file goes if that fails. */
+  const commitCopy = async (
+    target: DeliveryTarget,
+    loc: MailboxLocation,
+    path: string,
+    message: NewMessage,
+    dataSynced: boolean,
+  ): Promise<DeliveryOutcome> => {
+    try {
+      const row = await committer.commit({ mailboxId: loc.box.id, folderDir: loc.dir, message, dataSynced })
       notify(loc.box.id, 'append', [row.uid], row.modseq)
       return {
         ok: true,
@@ -301,10 +300,9 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
         modseq: row.modseq,
         uidValidity: row.uidValidity,
         path,
-        size: content.length,
+        size: message.size,
       }
     } catch (e) {
-      // The worker removes what it created when its job fails; after a failed commit the file goes here.
       await unlink(path).catch(() => {})
       return { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
     }
@@ -496,11 +494,8 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       const first = prepared[0]
       if (!first) return outcomes
       if (prepared.length === 1 && input.content instanceof Uint8Array) {
-        const outcome = await deliverOneOnWorker(first, input.content, internalDate)
-        if (outcome !== null) {
-          outcomes[first.index] = outcome
-          return outcomes
-        }
+        outcomes[first.index] = await deliverOneCopy(first, input.content, internalDate)
+        return outcomes
       }
       // Written (and fsynced) once into the first target's tmp/, then placed into every target's
       // cur/: moved there when there is one target, hard-linked into each otherwise. The new entries
@@ -545,31 +540,10 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
         // Every link is in place: the tmp/ name can go while they are made durable (a crash in
         // between loses only a message nobody was told about).
         tmpRemoved = removeTmp()
+        const dataSynced = !(input.content instanceof Uint8Array)
         await Promise.all(
           placed.map(async p => {
-            if (p === null) return
-            try {
-              const row = await committer.commit({
-                mailboxId: p.loc.box.id,
-                folderDir: p.loc.dir,
-                message: p.message,
-                dataSynced: !(input.content instanceof Uint8Array),
-              })
-              notify(p.loc.box.id, 'append', [row.uid], row.modseq)
-              outcomes[p.index] = {
-                ok: true,
-                accountId: p.target.accountId,
-                mailboxId: p.loc.box.id,
-                uid: row.uid,
-                modseq: row.modseq,
-                uidValidity: row.uidValidity,
-                path: p.path,
-                size: tmp.size,
-              }
-            } catch (e) {
-              await unlink(p.path).catch(() => {})
-              outcomes[p.index] = { ok: false, accountId: p.target.accountId, error: storeFailure(e) as MailError }
-            }
+            if (p !== null) outcomes[p.index] = await commitCopy(p.target, p.loc, p.path, p.message, dataSynced)
           }),
         )
       } finally {
