@@ -40,10 +40,7 @@ export interface SmtpMetrics {
 }
 
 export function createSmtpMetrics(registry: MetricsRegistry): SmtpMetrics {
-  const results = memoize(key => {
-    const [port, result] = key.split('\u0000') as [string, string]
-    return { port, result }
-  })
+  const labels = sharedLabels()
   return {
     connections: registry.counter('smtp_connections_total', 'SMTP connections accepted'),
     active: registry.gauge('smtp_active_connections', 'SMTP connections open now'),
@@ -52,20 +49,21 @@ export function createSmtpMetrics(registry: MetricsRegistry): SmtpMetrics {
     bytesReceived: registry.counter('smtp_bytes_received_total', 'Bytes received from SMTP clients'),
     authFailures: registry.counter('auth_failures_total', 'Failed logins, by protocol'),
     tracer: registry.tracer,
-    portLabels: memoize(port => ({ port })),
-    resultLabels: (port, result) => results(`${port}\u0000${result}`),
+    portLabels: port => labels(port, () => ({ port })),
+    resultLabels: (port, result) => labels(`${port}\u0000${result}`, () => ({ port, result })),
   }
 }
 
-function memoize(make: (key: string) => Labels): (key: string) => Labels {
+/** Frozen label objects by key, each made once. */
+function sharedLabels(): (key: string, make: () => Labels) => Labels {
   const known = new Map<string, Labels>()
-  return key => {
-    let labels = known.get(key)
-    if (labels === undefined) {
-      labels = Object.freeze(make(key))
-      known.set(key, labels)
+  return (key, make) => {
+    let found = known.get(key)
+    if (found === undefined) {
+      found = Object.freeze(make())
+      known.set(key, found)
     }
-    return labels
+    return found
   }
 }
 
