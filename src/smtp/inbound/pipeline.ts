@@ -276,6 +276,7 @@ export function createInboundPipeline(deps: ServerDeps, options: InboundPipeline
       }
       metrics.delivered.inc({ result: quarantine ? 'quarantined' : 'delivered' })
       log.info('message accepted', {
+        from: from.address,
         size: message.length,
         local: targets.length,
         remote: remote.length,

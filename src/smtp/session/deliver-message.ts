@@ -9,7 +9,9 @@ export async function deliverMessage(s: SessionContext, message: Uint8Array): Pr
   if (transaction === null) throw new Error('deliverMessage without a transaction')
   s.state.transaction = null
   const result = await s.deps.pipeline.deliver(s.inboundContext(), transaction.from, transaction.recipients, message)
-  s.logger.info('message received', {
+  // The pipeline logs the outcome at info, one line per message (it knows why); this is the
+  // session's view, for debugging only.
+  s.logger.debug('message received', {
     from: transaction.from.address,
     recipients: transaction.recipients.length,
     size: message.length,

@@ -3,10 +3,14 @@
 // fsync and a WAL fsync per message, and SQLite's WAL fsync runs inside COMMIT, on the event loop.
 // Deliveries that arrive together share that work instead:
 //
-//   1. the batch's files and their cur/ entries are made durable: with syncfs(2) on a worker thread
-//      when there is one (one write-back pass for the whole batch; the callers then need not
-//      fsync each file first, `dataSynced: false`), else each unsynced file is fdatasynced and each
-//      distinct cur/ directory fsynced once. Per-file fsyncs queue on Bun's two file-system
+//   1. the batch's files are written where the callers left that to the committer (`content`: an
+//      SMTP delivery, tmp/ then renamed into cur/) and, with every other file of the batch and its
+//      cur/ entry, made durable: with syncfs(2) on a worker thread when there is one — one job
+//      writes the files and runs one write-back pass for the whole batch, so a delivery costs the
+//      event loop no trip of its own to the worker (two trips, write then sync, were a third of a
+//      delivery's latency in bench/smtp.ts) and the callers need not fsync each file first
+//      (`dataSynced: false`) — else the files are written here, each unsynced file is fdatasynced
+//      and each distinct cur/ directory fsynced once. Per-file fsyncs queue on Bun's two file-system
 //      threads, each forcing its own journal commit: with 20 SMTP sessions that queue was most of
 //      a delivery's latency (bench/smtp.ts), and a sync before the row keeps an index row from ever
 //      naming a file whose bytes are not on disk;
@@ -39,10 +43,11 @@ import type { MailDb } from '../db/open-database.ts'
 import { createWalCommit } from '../db/wal-commit.ts'
 import { syncDirectory } from '../maildir/sync-directory.ts'
 import { syncPath } from '../sync-path.ts'
-import type { SyncfsOutcome } from './maildir-batch-worker.ts'
+import { type FileJob, type WriteEachAnswer, writeFilesHere } from './maildir-batch-worker.ts'
 import { unknownTargetMailbox } from '../storage-errors.ts'
 import { createMessageRowInserter } from './message-row-inserter.ts'
 import { deleteMessages, type InsertedMessage, type NewMessage } from './message-rows.ts'
+import { fileJobFor } from './write-message-files.ts'
 
 export interface PendingDelivery {
   mailboxId: number
@@ -51,6 +56,12 @@ export interface PendingDelivery {
   message: NewMessage
   /** The file's bytes were fsynced before the rename (default); false: step 1 must sync them. */
   dataSynced?: boolean
+  /**
+   * The message's bytes when the caller did not write the file: step 1 writes it to tmp/ and
+   * renames it to `message.fileName` in cur/, dated `message.internalDate`, then syncs it. A write
+   * that fails rejects this delivery alone, with the file system's error (ENOENT: the folder went).
+   */
+  content?: Uint8Array
 }
 
 export interface DeliveryCommitter {
@@ -66,10 +77,11 @@ export interface DeliveryCommitterDeps {
   sqlite: Database
   logger: Logger
   /**
-   * syncfs(2) of the file system holding a path, off the event loop (maildir-batch-worker.ts);
-   * null, or a promise of 'unavailable', where it cannot run: step 1 then syncs file by file.
+   * Step 1 off the event loop (maildir-batch-worker.ts writeEachAndSync): write each file, then
+   * syncfs(2) each file system holding one of the paths. Null where no worker can run; a sync
+   * outcome of 'unavailable' where syncfs cannot: step 1 then syncs file by file.
    */
-  syncFileSystem?: (path: string) => Promise<SyncfsOutcome> | null
+  fileWork?: (files: readonly FileJob[], syncPaths: readonly string[]) => Promise<WriteEachAnswer> | null
 }
 
 interface Waiting {
@@ -172,18 +184,30 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     }
   }
 
-  /** Step 1: the batch's files and cur/ entries durable; entries that could not be synced are refused. */
+  /** Step 1: the batch's files written and durable; entries that could not be are refused. */
   const syncFiles = async (batch: readonly Waiting[]): Promise<Waiting[]> => {
-    const synced = await syncWholeFileSystems(batch)
-    return synced ?? syncEach(batch)
+    const onWorker = await writeAndSyncOnWorker(batch)
+    if (onWorker) return onWorker.synced ? onWorker.written : syncEach(onWorker.written)
+    return syncEach(writeHere(batch))
   }
 
+  const fileJobOf = (entry: Waiting): FileJob =>
+    fileJobFor(entry.delivery.folderDir, {
+      fileName: entry.delivery.message.fileName,
+      content: entry.delivery.content as Uint8Array,
+      mtime: entry.delivery.message.internalDate,
+    })
+
   /**
-   * syncfs once per file system the batch wrote to (statting each distinct folder tells which);
-   * null when syncfs cannot run here, so the caller falls back to per-file syncs.
+   * One worker job: the unwritten files, then syncfs once per file system the batch wrote to
+   * (statting each distinct folder tells which). Null when that cannot run here (no worker, or a
+   * folder vanished: the per-entry path reports it for the entries concerned); `synced: false`
+   * when the files were written but syncfs is unavailable.
    */
-  const syncWholeFileSystems = async (batch: readonly Waiting[]): Promise<Waiting[] | null> => {
-    if (!deps.syncFileSystem) return null
+  const writeAndSyncOnWorker = async (
+    batch: readonly Waiting[],
+  ): Promise<{ written: Waiting[]; synced: boolean } | null> => {
+    if (!deps.fileWork) return null
     const anchors = new Map<number, string>()
     try {
       for (const dir of new Set(batch.map(e => e.delivery.folderDir))) {
@@ -191,21 +215,50 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
         if (!anchors.has(dev)) anchors.set(dev, dir)
       }
     } catch {
-      return null // a folder vanished: the per-entry path reports it for the entries concerned
+      return null
     }
-    for (const anchor of anchors.values()) {
-      const outcome = await deps.syncFileSystem(anchor)
-      if (outcome === null || outcome === 'unavailable') return null
-      if (outcome === 'failed') {
-        // Since Linux 5.8 syncfs reports write-back errors: some data may not be on disk.
-        const error = new Error(`syncfs of the file system holding ${anchor} failed`)
-        logger.error('syncing delivered files failed; deliveries refused', { folder: anchor })
-        for (const entry of batch) entry.reject(error)
-        return []
+    const unwritten = batch.filter(e => e.delivery.content !== undefined)
+    const job = deps.fileWork(unwritten.map(fileJobOf), [...anchors.values()])
+    if (!job) return null
+    let answer: WriteEachAnswer
+    try {
+      answer = await job
+    } catch (e) {
+      // The worker died mid-job: which files it wrote is unknown; the callers remove theirs.
+      for (const entry of batch) entry.reject(e)
+      return { written: [], synced: true }
+    }
+    const failed = new Set<Waiting>()
+    unwritten.forEach((entry, i) => {
+      const error = answer.errors[i]
+      if (error) {
+        failed.add(entry)
+        entry.reject(error)
       }
+    })
+    const written = batch.filter(e => !failed.has(e))
+    if (answer.synced.includes('failed')) {
+      // Since Linux 5.8 syncfs reports write-back errors: some data may not be on disk.
+      const error = new Error(`syncfs of the file system holding ${[...anchors.values()].join(', ')} failed`)
+      logger.error('syncing delivered files failed; deliveries refused', { folders: [...anchors.values()] })
+      for (const entry of written) entry.reject(error)
+      return { written: [], synced: true }
     }
-    return [...batch]
+    return { written, synced: !answer.synced.includes('unavailable') }
   }
+
+  /** No worker: the unwritten files are written on this thread, each on its own. */
+  const writeHere = (batch: readonly Waiting[]): Waiting[] =>
+    batch.filter(entry => {
+      if (entry.delivery.content === undefined) return true
+      try {
+        writeFilesHere([fileJobOf(entry)])
+        return true
+      } catch (e) {
+        entry.reject(e)
+        return false
+      }
+    })
 
   /** Fallback: fdatasync each file not synced yet, then one fsync per distinct cur/. */
   const syncEach = async (batch: readonly Waiting[]): Promise<Waiting[]> => {
@@ -213,7 +266,7 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     const failures = new Map<Waiting, unknown>()
     await Promise.all(
       batch
-        .filter(entry => entry.delivery.dataSynced === false)
+        .filter(entry => entry.delivery.dataSynced === false || entry.delivery.content !== undefined)
         .map(entry =>
           syncPath(join(curOf(entry), entry.delivery.message.fileName), 'fdatasync').catch((e: unknown) => {
             failures.set(entry, e ?? new Error('fdatasync failed'))

@@ -32,7 +32,6 @@ import { mailboxDirFor, mailboxLockKey, type RepositoryContext } from './context
 import { catalogMemo } from '../db/catalog-version.ts'
 import { createDeliveryCommitter } from './delivery-committer.ts'
 import { createMaildirBatchWorker } from './maildir-batch-worker.ts'
-import { writeMessageFiles } from './write-message-files.ts'
 import { createMailboxLookups } from './mailbox-lookups.ts'
 import type { MailboxRow } from './mailbox-rows.ts'
 import {
@@ -163,17 +162,14 @@ const ALL_UIDS: readonly UidRange[] = [{ from: 1, to: Number.MAX_SAFE_INTEGER }]
 
 export function createMessageRepository(ctx: RepositoryContext): MessageRepository {
   const { db } = ctx
-  // syncfs for the delivery committer's batches runs on a worker thread (started on the first
-  // delivery, gone after a few idle seconds).
+  // The delivery committer's batches are written and synced on a worker thread (started on the
+  // first delivery, gone after a few idle seconds).
   const fileWorker = createMaildirBatchWorker()
-  // Deliveries' files are written on a second worker, so a syncfs that waits for the disk does
-  // not hold up the next messages' writes.
-  const fileWriter = createMaildirBatchWorker()
   const committer = createDeliveryCommitter({
     db,
     sqlite: ctx.sqlite,
     logger: ctx.logger,
-    syncFileSystem: path => fileWorker.syncfs(path),
+    fileWork: (files, syncPaths) => fileWorker.writeEachAndSync(files, syncPaths),
   })
   const lookups = createMailboxLookups(db)
   /** Folders known to hold cur/ new/ tmp/, so deliveries do not stat them every time. */
@@ -249,11 +245,11 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     deliveryTargetByKey(`${accountId}\u0000${mailbox}`)
 
   /**
-   * One copy of a message in memory (nearly every SMTP delivery): the file is written, dated and
-   * renamed into cur/ by one job on the file worker (write-message-files.ts) while the envelope is
-   * parsed here; the committer then syncs it with its batch. Two trips to the thread pool per
-   * message (write, rename) queued behind other file work and cost the event loop more than the
-   * hand-off (bench/smtp.ts).
+   * One copy of a message in memory (nearly every SMTP delivery): the envelope is parsed here and
+   * the file is left to the committer, which writes it (tmp/, renamed into cur/) with the rest of
+   * its batch and syncs them in one job on its worker (delivery-committer.ts). A trip of its own to
+   * a file thread per message (or two: write, rename) was a third of a delivery's latency and
+   * cost the event loop more than the hand-off (bench/smtp.ts).
    */
   const deliverOneCopy = async (
     { target, loc }: { target: DeliveryTarget; loc: MailboxLocation },
@@ -263,22 +259,16 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     const flags = flagsToBits(target.flags ?? []) & ALL_FLAG_BITS
     const fileName = formatMaildirName(withSize(ctx.names.next(), content.length), flags)
     const path = join(loc.dir, 'cur', fileName)
-    let envelope: StoredEnvelope | null
+    let message: NewMessage
     try {
       checkQuota(loc, content.length)
-      ;[, envelope] = await Promise.all([
-        inFolder(loc, () =>
-          writeMessageFiles(loc.dir, [{ fileName, content, mtime: internalDate }], { worker: fileWriter }),
-        ),
-        envelopeOf(content, path),
-      ])
+      const envelope = await envelopeOf(content, path)
+      const keywords = normalizeKeywords(target.keywords ?? [])
+      message = { fileName, size: content.length, internalDate, flags, keywords, envelope }
     } catch (e) {
-      await unlink(path).catch(() => {})
       return { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
     }
-    const keywords = normalizeKeywords(target.keywords ?? [])
-    const message: NewMessage = { fileName, size: content.length, internalDate, flags, keywords, envelope }
-    return commitCopy(target, loc, path, message, false)
+    return commitCopy(target, loc, path, message, { content })
   }
 
   /** Index a copy placed in cur/ (delivery-committer.ts) and tell sessions; its file goes if that fails. */
@@ -287,10 +277,14 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     loc: MailboxLocation,
     path: string,
     message: NewMessage,
-    dataSynced: boolean,
+    file: { dataSynced: boolean } | { content: Uint8Array },
   ): Promise<DeliveryOutcome> => {
     try {
-      const row = await committer.commit({ mailboxId: loc.box.id, folderDir: loc.dir, message, dataSynced })
+      const pending = { mailboxId: loc.box.id, folderDir: loc.dir, message, ...file }
+      // A file the committer writes needs its folder (created again if it was removed meanwhile).
+      const row = await ('content' in file
+        ? inFolder(loc, () => committer.commit(pending))
+        : committer.commit(pending))
       notify(loc.box.id, 'append', [row.uid], row.modseq)
       return {
         ok: true,
@@ -543,7 +537,7 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
         const dataSynced = !(input.content instanceof Uint8Array)
         await Promise.all(
           placed.map(async p => {
-            if (p !== null) outcomes[p.index] = await commitCopy(p.target, p.loc, p.path, p.message, dataSynced)
+            if (p !== null) outcomes[p.index] = await commitCopy(p.target, p.loc, p.path, p.message, { dataSynced })
           }),
         )
       } finally {

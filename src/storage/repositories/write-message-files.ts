@@ -1,14 +1,19 @@
-// Writing a batch of message files into a Maildir folder for bulk appends (message-batch-append.ts):
-// each goes to tmp/<unique> (exclusive create), gets its mtime set to the internal date
+// Writing message files into a Maildir folder, for deliveries (one file: messages.ts) and bulk
+// appends (a batch: message-batch-append.ts): each goes to tmp/<unique> (exclusive create), gets its mtime set to the internal date
 // (maildir/deliver.ts) and is renamed to its name in cur/, so cur/ never holds a partly written
 // file, even when the process is killed mid-batch (reconcile indexes whatever cur/ holds). Nothing
 // is synced here: the caller makes the whole batch durable at once (sync-file-system.ts).
 //
-// The work runs on the bulk writers' worker thread (maildir-batch-worker.ts), so the caller's event
-// loop goes on meanwhile; where no worker can run, here, with the same steps.
-import { closeSync, futimesSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+// The work runs on a file worker thread (maildir-batch-worker.ts), so the caller's event loop goes
+// on meanwhile; where no worker can run, here, with the same steps.
+import { unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { type FileJob, type MaildirBatchWorker, sharedMaildirBatchWorker } from './maildir-batch-worker.ts'
+import {
+  type FileJob,
+  type MaildirBatchWorker,
+  sharedMaildirBatchWorker,
+  writeFilesHere,
+} from './maildir-batch-worker.ts'
 
 export interface MessageFile {
   /** Final name in cur/ (`<unique>,S=<size>:2,<flags>`); the unique part names the tmp/ file. */
@@ -32,21 +37,12 @@ export async function writeMessageFiles(
   files: readonly MessageFile[],
   options: WriteOptions = {},
 ): Promise<string[]> {
-  const jobs: FileJob[] = files.map(file => {
-    const comma = file.fileName.indexOf(',')
-    const unique = comma < 0 ? file.fileName : file.fileName.slice(0, comma)
-    return {
-      tmp: join(dir, 'tmp', unique),
-      path: join(dir, 'cur', file.fileName),
-      content: file.content,
-      mtime: file.mtime,
-    }
-  })
+  const jobs = files.map(file => fileJobFor(dir, file))
   const paths = jobs.map(job => job.path)
   const worker = options.worker === undefined ? sharedMaildirBatchWorker('write') : options.worker
   const onWorker = worker?.writeFiles(jobs)
   if (!onWorker) {
-    writeHere(jobs)
+    writeFilesHere(jobs)
     return paths
   }
   try {
@@ -60,6 +56,13 @@ export async function writeMessageFiles(
   return paths
 }
 
+/** Where a message file of the folder `dir` is written (tmp/<unique>) and published (cur/<name>). */
+export function fileJobFor(dir: string, file: MessageFile): FileJob {
+  const comma = file.fileName.indexOf(',')
+  const unique = comma < 0 ? file.fileName : file.fileName.slice(0, comma)
+  return { tmp: join(dir, 'tmp', unique), path: join(dir, 'cur', file.fileName), content: file.content, mtime: file.mtime }
+}
+
 /** Remove files of a batch that was not indexed (missing ones are fine). */
 export function removeMessageFiles(paths: readonly string[]): void {
   for (const path of paths) {
@@ -68,30 +71,5 @@ export function removeMessageFiles(paths: readonly string[]): void {
     } catch {
       // never written, or removed already
     }
-  }
-}
-
-/** The worker's steps (maildir-batch-worker.ts), on this thread. */
-function writeHere(jobs: readonly FileJob[]): void {
-  const created: string[] = []
-  try {
-    for (const job of jobs) {
-      // EEXIST: the name belongs to another file ('wx'), which is not ours to remove.
-      const fd = openSync(job.tmp, 'wx', 0o600)
-      created.push(job.tmp)
-      try {
-        const bytes = job.content
-        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at)
-        const when = new Date(job.mtime)
-        futimesSync(fd, when, when)
-      } finally {
-        closeSync(fd)
-      }
-      renameSync(job.tmp, job.path)
-      created.push(job.path)
-    }
-  } catch (e) {
-    removeMessageFiles(created)
-    throw e
   }
 }

@@ -4,7 +4,7 @@
 // synchronous = FULL, and what was acknowledged survives closing and reopening the storage.
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import type { Database } from 'bun:sqlite'
-import { readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { silentLogger } from '../../../src/core/logger.ts'
 import type { AccountRecord, MailboxRecord, Storage } from '../../../src/storage/index.ts'
@@ -14,6 +14,13 @@ import {
   type DeliveryCommitter,
   type PendingDelivery,
 } from '../../../src/storage/repositories/delivery-committer.ts'
+import {
+  createMaildirBatchWorker,
+  type FileJob,
+  type SyncfsOutcome,
+  type WriteEachAnswer,
+  writeFilesHere,
+} from '../../../src/storage/repositories/maildir-batch-worker.ts'
 import { type Fixture, sampleMessage, storageFixture, testPasswordHash } from './storage-fixture.ts'
 
 let fx: Fixture
@@ -89,22 +96,35 @@ describe('delivery committer', () => {
     expect(await storage.messages.uids(inbox.id)).toEqual([1])
   })
 
+  /** fileWork that writes on this thread and answers `outcome` for every sync path. */
+  const fileWorkAnswering =
+    (outcome: SyncfsOutcome, calls: string[][] = []) =>
+    async (files: readonly FileJob[], paths: readonly string[]): Promise<WriteEachAnswer> => {
+      calls.push([...paths])
+      const errors = files.map(file => {
+        try {
+          writeFilesHere([file])
+          return null
+        } catch (e) {
+          return e as Error
+        }
+      })
+      return { errors, synced: paths.map(() => outcome) }
+    }
+
   test('with syncfs, one call per file system covers the batch, and unsynced files are accepted', async () => {
-    const calls: string[] = []
+    const calls: string[][] = []
     const withSyncfs = createDeliveryCommitter({
       db: storage.db,
       sqlite,
       logger: silentLogger,
-      syncFileSystem: async path => {
-        calls.push(path)
-        return 'synced' as const
-      },
+      fileWork: fileWorkAnswering('synced', calls),
     })
     const rows = await Promise.all(
       Array.from({ length: 5 }, () => withSyncfs.commit({ ...placed(), dataSynced: false })),
     )
     expect(rows.map(r => r.uid)).toEqual([1, 2, 3, 4, 5])
-    expect(calls).toEqual([annDir()])
+    expect(calls).toEqual([[annDir()]])
   })
 
   test('a failed syncfs refuses the whole batch and indexes nothing', async () => {
@@ -112,7 +132,7 @@ describe('delivery committer', () => {
       db: storage.db,
       sqlite,
       logger: silentLogger,
-      syncFileSystem: async () => 'failed' as const,
+      fileWork: fileWorkAnswering('failed'),
     })
     const results = await Promise.allSettled(
       Array.from({ length: 3 }, () => failing.commit({ ...placed(), dataSynced: false })),
@@ -126,7 +146,7 @@ describe('delivery committer', () => {
       db: storage.db,
       sqlite,
       logger: silentLogger,
-      syncFileSystem: async () => 'unavailable' as const,
+      fileWork: fileWorkAnswering('unavailable'),
     })
     const gone = placed()
     rmSync(join(annDir(), 'cur', gone.message.fileName))
@@ -137,6 +157,81 @@ describe('delivery committer', () => {
     ])
     expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
     expect(await storage.messages.uids(inbox.id)).toEqual([1, 2])
+  })
+
+  /** A delivery whose file the committer writes (an SMTP message): nothing is in cur/ yet. */
+  function unwritten(body: string, folderDir = annDir()): PendingDelivery {
+    const fileName = `1700000000.M${++serial}P1.test,S=${body.length}:2,`
+    return {
+      mailboxId: inbox.id,
+      folderDir,
+      message: { fileName, size: body.length, internalDate: Date.UTC(2022, 5, 1), flags: 0, keywords: [], envelope: null },
+      content: new TextEncoder().encode(body),
+    }
+  }
+
+  test.each([
+    ['on the worker, with syncfs', true],
+    ['on this thread, file by file', false],
+  ])('files left to the committer are written %s: in cur/, dated, indexed, nothing in tmp/', async (_how, onWorker) => {
+    const worker = createMaildirBatchWorker({ idleMs: 50 })
+    const writing = createDeliveryCommitter({
+      db: storage.db,
+      sqlite,
+      logger: silentLogger,
+      fileWork: onWorker ? (files, paths) => worker.writeEachAndSync(files, paths) : undefined,
+    })
+    const deliveries = ['one', 'two', 'three'].map(b => unwritten(`body ${b}\r\n`))
+    const rows = await Promise.all(deliveries.map(d => writing.commit(d)))
+    expect(rows.map(r => r.uid)).toEqual([1, 2, 3])
+    for (const d of deliveries) {
+      const path = join(annDir(), 'cur', d.message.fileName)
+      expect(await Bun.file(path).text()).toBe(new TextDecoder().decode(d.content))
+      expect(statSync(path).mtimeMs).toBe(Date.UTC(2022, 5, 1))
+    }
+    expect(readdirSync(join(annDir(), 'tmp'))).toEqual([])
+  })
+
+  test.each([
+    ['on the worker', true],
+    ['on this thread', false],
+  ])('%s, a file that cannot be written fails its delivery alone', async (_how, onWorker) => {
+    const worker = createMaildirBatchWorker({ idleMs: 50 })
+    const writing = createDeliveryCommitter({
+      db: storage.db,
+      sqlite,
+      logger: silentLogger,
+      fileWork: onWorker ? (files, paths) => worker.writeEachAndSync(files, paths) : undefined,
+    })
+    const taken = unwritten('taken\r\n')
+    // Its tmp/ name belongs to another file: the exclusive create fails, and that file is left alone.
+    writeFileSync(join(annDir(), 'tmp', taken.message.fileName.split(',')[0] as string), 'not ours')
+    const results = await Promise.allSettled([
+      writing.commit(unwritten('a\r\n')),
+      writing.commit(taken),
+      writing.commit(unwritten('b\r\n')),
+    ])
+    expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(String((results[1] as PromiseRejectedResult).reason)).toContain('EEXIST')
+    expect(await storage.messages.uids(inbox.id)).toEqual([1, 2])
+    expect(readdirSync(join(annDir(), 'cur'))).toHaveLength(2)
+    expect(readdirSync(join(annDir(), 'tmp'))).toHaveLength(1)
+  })
+
+  test('a file written for a folder that is gone fails with ENOENT', async () => {
+    const worker = createMaildirBatchWorker({ idleMs: 50 })
+    const writing = createDeliveryCommitter({
+      db: storage.db,
+      sqlite,
+      logger: silentLogger,
+      fileWork: (files, paths) => worker.writeEachAndSync(files, paths),
+    })
+    const results = await Promise.allSettled([
+      writing.commit(unwritten('kept\r\n')),
+      writing.commit(unwritten('lost\r\n', join(fx.dir, 'no-such-folder'))),
+    ])
+    expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected'])
+    expect((results[1] as PromiseRejectedResult).reason.code).toBe('ENOENT')
   })
 
   test('a failed transaction fails its whole batch and leaves no rows; the next batch works', async () => {
