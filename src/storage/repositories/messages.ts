@@ -282,9 +282,7 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     try {
       const pending = { mailboxId: loc.box.id, folderDir: loc.dir, message, ...file }
       // A file the committer writes needs its folder (created again if it was removed meanwhile).
-      const row = await ('content' in file
-        ? inFolder(loc, () => committer.commit(pending))
-        : committer.commit(pending))
+      const row = await ('content' in file ? inFolder(loc, () => committer.commit(pending)) : committer.commit(pending))
       notify(loc.box.id, 'append', [row.uid], row.modseq)
       return {
         ok: true,

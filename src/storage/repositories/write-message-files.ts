@@ -60,7 +60,12 @@ export async function writeMessageFiles(
 export function fileJobFor(dir: string, file: MessageFile): FileJob {
   const comma = file.fileName.indexOf(',')
   const unique = comma < 0 ? file.fileName : file.fileName.slice(0, comma)
-  return { tmp: join(dir, 'tmp', unique), path: join(dir, 'cur', file.fileName), content: file.content, mtime: file.mtime }
+  return {
+    tmp: join(dir, 'tmp', unique),
+    path: join(dir, 'cur', file.fileName),
+    content: file.content,
+    mtime: file.mtime,
+  }
 }
 
 /** Remove files of a batch that was not indexed (missing ones are fine). */

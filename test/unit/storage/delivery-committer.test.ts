@@ -165,7 +165,14 @@ describe('delivery committer', () => {
     return {
       mailboxId: inbox.id,
       folderDir,
-      message: { fileName, size: body.length, internalDate: Date.UTC(2022, 5, 1), flags: 0, keywords: [], envelope: null },
+      message: {
+        fileName,
+        size: body.length,
+        internalDate: Date.UTC(2022, 5, 1),
+        flags: 0,
+        keywords: [],
+        envelope: null,
+      },
       content: new TextEncoder().encode(body),
     }
   }
