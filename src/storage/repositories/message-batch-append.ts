@@ -3,8 +3,8 @@
 // whole batch at a time, so an import reaches thousands of messages per second:
 //
 //   1. every file is written to tmp/, dated with the internal date (maildir/deliver.ts) and renamed
-//      into cur/ by a worker thread (write-message-files.ts), while this thread parses the
-//      envelopes;
+//      into cur/ by a worker thread (write-message-files.ts); envelopes are not parsed here but at
+//      their first read (messages.ts withEnvelopes), as for SMTP deliveries;
 //   2. all of them, and cur/, are made durable together (sync-file-system.ts: one syncfs, on
 //      another worker thread, while the next batch's files are written);
 //   3. one IMMEDIATE transaction indexes the batch: consecutive UIDs, one MODSEQ (RFC 7162 §3.1);
@@ -18,7 +18,6 @@ import { eq, sum } from 'drizzle-orm'
 import { isMailError, temporaryError } from '../../core/errors.ts'
 import { mailboxes, messages } from '../db/schema.ts'
 import { createWalCommit } from '../db/wal-commit.ts'
-import { parseEnvelope, type StoredEnvelope } from '../envelope/parse-envelope.ts'
 import { normalizeKeywords } from '../flag-list.ts'
 import { ALL_FLAG_BITS, flagsToBits, formatMaildirName, type SystemFlag } from '../maildir/flags.ts'
 import { ensureMaildirFolder } from '../maildir/maildir-folder.ts'
@@ -108,15 +107,6 @@ export function createMessageBatchAppender(ctx: RepositoryContext): MessageBatch
         .get()?.bytes ?? 0,
     )
 
-  const envelopeOf = async (content: Uint8Array): Promise<StoredEnvelope | null> => {
-    try {
-      return await parseEnvelope(content)
-    } catch (e) {
-      ctx.logger.warn('could not parse message headers; envelope left empty', { error: e })
-      return null
-    }
-  }
-
   return {
     async appendBatch(input) {
       const box =
@@ -159,8 +149,6 @@ export function createMessageBatchAppender(ctx: RepositoryContext): MessageBatch
       writing.catch(() => {})
       let rows: InsertedMessage[] | undefined
       try {
-        for (const [i, item] of items.entries())
-          item.envelope = await envelopeOf((input.messages[i] as BatchMessage).content)
         const written = await writing
         await syncMany(written, [join(dir, 'cur')])
         if (input.after) {

@@ -259,15 +259,14 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     const flags = flagsToBits(target.flags ?? []) & ALL_FLAG_BITS
     const fileName = formatMaildirName(withSize(ctx.names.next(), content.length), flags)
     const path = join(loc.dir, 'cur', fileName)
-    let message: NewMessage
     try {
       checkQuota(loc, content.length)
-      const envelope = await envelopeOf(content, path)
-      const keywords = normalizeKeywords(target.keywords ?? [])
-      message = { fileName, size: content.length, internalDate, flags, keywords, envelope }
     } catch (e) {
       return { ok: false, accountId: target.accountId, error: storeFailure(e) as MailError }
     }
+    const keywords = normalizeKeywords(target.keywords ?? [])
+    // The envelope is parsed at its first read (withEnvelopes), not on the delivery's hot path.
+    const message: NewMessage = { fileName, size: content.length, internalDate, flags, keywords, envelope: null }
     return commitCopy(target, loc, path, message, { content })
   }
 
@@ -323,6 +322,43 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       ctx.logger.warn('could not parse message headers; envelope left empty', { path, error: e })
       return null
     }
+  }
+
+  const saveEnvelope = ctx.sqlite.query<unknown, [string, number]>(
+    'UPDATE messages SET envelope_json = ? WHERE id = ? AND envelope_json IS NULL',
+  )
+  /**
+   * Rows of SMTP deliveries and imports carry no envelope: parsing the header block was a tenth of a
+   * delivery's event-loop time, and IMAP reads its own cache (imap/message/analyze-message.ts).
+   * The records' readers (the API, export, import's de-duplication) get it here, parsed from the
+   * file at the first read and stored for the next; a file that cannot be read or parsed leaves
+   * it empty for now.
+   */
+  const withEnvelopes = async (mailboxId: number, rows: MessageRow[]): Promise<MessageRow[]> => {
+    const missing = rows.filter(row => row.envelopeJson === null)
+    if (missing.length === 0) return rows
+    let loc: MailboxLocation
+    try {
+      loc = locateById(mailboxId)
+    } catch {
+      return rows
+    }
+    const parsed: MessageRow[] = []
+    for (const row of missing) {
+      try {
+        const path = await fileOf(loc, row)
+        if (path === null) continue
+        row.envelopeJson = JSON.stringify(await parseEnvelope(headerBlock(await readHead(path))))
+        parsed.push(row)
+      } catch {
+        // unreadable now (removed meanwhile, I/O error): asked again at the next read
+      }
+    }
+    if (parsed.length > 0)
+      ctx.sqlite.transaction(() => {
+        for (const row of parsed) saveEnvelope.run(row.envelopeJson as string, row.id)
+      })()
+    return rows
   }
 
   const storeFailure = (e: unknown): unknown =>
@@ -505,7 +541,6 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
       }
       let tmpRemoved: Promise<void> = Promise.resolve()
       try {
-        const envelope = await envelopeOf(input.content, tmp.path)
         const placed = await Promise.all(
           prepared.map(async ({ target, loc, index }) => {
             let path: string | null = null
@@ -520,7 +555,8 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
                 await inFolder(loc, () => rename(tmp.path, placeAt))
                 tmpGone = true
               } else await inFolder(loc, () => linkOrCopy(tmp.path, placeAt))
-              const message: NewMessage = { fileName, size: tmp.size, internalDate, flags, keywords, envelope }
+              // The envelope is parsed at its first read (withEnvelopes).
+              const message: NewMessage = { fileName, size: tmp.size, internalDate, flags, keywords, envelope: null }
               return { target, loc, index, path: placeAt, message }
             } catch (e) {
               if (path !== null) await unlink(path).catch(() => {})
@@ -547,11 +583,12 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
 
     async get(mailboxId, uid) {
       const row = rowFor(mailboxId, uid)
-      return row ? toMessageRecord(row) : null
+      return row ? toMessageRecord((await withEnvelopes(mailboxId, [row]))[0] as MessageRow) : null
     },
 
     async list(mailboxId, options = {}) {
-      return selectMessageRows(db, mailboxId, options.uids, options.changedSince).map(toMessageRecord)
+      const rows = selectMessageRows(db, mailboxId, options.uids, options.changedSince)
+      return (await withEnvelopes(mailboxId, rows)).map(toMessageRecord)
     },
 
     async uids(mailboxId) {

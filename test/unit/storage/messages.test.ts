@@ -213,7 +213,7 @@ describe('deliverToAccounts', () => {
     expect(readdirSync(join(annDir(), 'tmp'))).toEqual([])
   })
 
-  test('a single copy: byte-identical, flags and internal date kept, tmp/ empty, envelope stored', async () => {
+  test('a single copy: byte-identical, flags and internal date kept, tmp/ empty, envelope at first read', async () => {
     const content = sampleMessage('single')
     const when = Date.UTC(2024, 4, 6, 7, 8, 9)
     const [outcome] = await storage.messages.deliverToAccounts({
@@ -226,9 +226,31 @@ describe('deliverToAccounts', () => {
     expect(outcome.path.endsWith(`,S=${content.length}:2,F`)).toBe(true)
     expect(Math.floor(statSync(outcome.path).mtimeMs / 1000)).toBe(when / 1000)
     expect(readdirSync(join(annDir(), 'tmp'))).toEqual([])
+    // Not parsed on delivery: the first read parses the file's header block and stores it.
+    const stored = () =>
+      storage.db.$client
+        .query<{ envelope_json: string | null }, [number]>('SELECT envelope_json FROM messages WHERE uid = ?')
+        .get(outcome.uid)?.envelope_json
+    expect(stored()).toBeNull()
     const record = await storage.messages.get(inbox.id, outcome.uid)
     expect(record).toMatchObject({ flags: ['\\Flagged'], internalDate: when, size: content.length })
     expect(record?.envelope?.subject).toBe('single')
+    expect(JSON.parse(stored() ?? 'null')?.subject).toBe('single')
+  })
+
+  test('list() fills the envelopes it lacks; a file gone leaves its envelope empty', async () => {
+    const delivered = []
+    for (const subject of ['one', 'two', 'gone']) {
+      const [outcome] = await storage.messages.deliverToAccounts({
+        targets: [{ accountId: ann.id }],
+        content: sampleMessage(subject),
+      })
+      if (!outcome?.ok) throw new Error('delivery failed')
+      delivered.push(outcome)
+    }
+    rmSync(delivered[2]?.path as string)
+    const list = await storage.messages.list(inbox.id)
+    expect(list.map(r => r.envelope?.subject ?? null)).toEqual(['one', 'two', null])
   })
 
   test('a folder removed behind the server back is created again for the next delivery', async () => {
