@@ -253,9 +253,10 @@ export function createInboundPipeline(deps: ServerDeps, options: InboundPipeline
         { storage, queue, logger: log },
         {
           targets,
-          localContent: contentOf(localParts),
+          // Assembled only for a side that gets a copy: each is a copy of the whole message.
+          localContent: targets.length > 0 ? contentOf(localParts) : NO_CONTENT,
           remote,
-          remoteContent: contentOf(remoteParts),
+          remoteContent: remote.length > 0 ? contentOf(remoteParts) : NO_CONTENT,
           envelope: {
             sender: from.address,
             ret: from.ret,
@@ -294,6 +295,8 @@ export function createInboundPipeline(deps: ServerDeps, options: InboundPipeline
     },
   }
 }
+
+const NO_CONTENT = new Uint8Array(0)
 
 /** ORCPT for an address the client did not use directly (RFC 3461 §4.2; RFC 6533 §3 for UTF-8). */
 function originalRecipient(address: string): { addrType: string; value: string } {

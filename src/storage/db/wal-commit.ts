@@ -38,13 +38,31 @@ export function createWalCommit(sqlite: Database): WalCommit {
       walDirectorySynced = true
     }
   })
+  // Prepared once: bun:sqlite's transaction() builds its wrapper anew on every call, which showed
+  // in the SMTP profile (a transaction per delivery batch).
+  const begin = sqlite.query('BEGIN IMMEDIATE')
+  const commit = sqlite.query('COMMIT')
+  const rollback = sqlite.query('ROLLBACK')
+  const immediate = <T>(fn: () => T): T => {
+    // Inside another transaction: a savepoint, as transaction() would do.
+    if (sqlite.inTransaction) return sqlite.transaction(fn)()
+    begin.run()
+    try {
+      const result = fn()
+      commit.run()
+      return result
+    } catch (e) {
+      // A failed COMMIT (a full disk) may leave the transaction open; SQLite may also have ended it.
+      if (sqlite.inTransaction) rollback.run()
+      throw e
+    }
+  }
   return {
     run(fn) {
-      const transaction = sqlite.transaction(fn)
-      if (!byHand) return transaction.immediate()
+      if (!byHand) return immediate(fn)
       toNormal.run()
       try {
-        return transaction.immediate()
+        return immediate(fn)
       } finally {
         toConfigured.run()
       }

@@ -2,9 +2,9 @@
 //
 //   <seconds>.M<microseconds>P<pid>Q<counter>R<random hex>.<host>,S=<size>
 //
-// M/P/Q are what Dovecot writes; R (a random number, listed in the Maildir spec) keeps two
-// generators in one process — two storage instances on the same data directory, as in tests —
-// from colliding within the same microsecond. ",S=<size>" is the physical size, which Dovecot and
+// M/P/Q are what Dovecot writes; R (a random number, listed in the Maildir spec, drawn once per
+// generator) keeps two generators in one process — two storage instances on the same data
+// directory, as in tests — from colliding within the same microsecond. ",S=<size>" is the physical size, which Dovecot and
 // Courier read instead of stat()ing. In the host name, '/' and ':' are written as "\057" and
 // "\072" (the spec) and ',' as "\054", because ',' starts the S= field.
 import { hostname as osHostname } from 'node:os'
@@ -25,14 +25,17 @@ export function createUniqueNameGenerator(options: UniqueNameOptions): UniqueNam
   const host = escapeHost(options.host ?? osHostname())
   const pid = options.pid ?? process.pid
   let counter = 0
+  // Drawn once per generator: with the counter, which never repeats within one generator, it keeps
+  // names apart across generators; a draw per name cost more than the rest of the name.
+  const random = Buffer.from(crypto.getRandomValues(new Uint8Array(4))).toString('hex')
+  const tail = `R${random}.${host}`
   return {
     next() {
       counter++
       const ms = options.clock.now()
       const seconds = Math.floor(ms / 1000)
       const micros = (ms % 1000) * 1000 + (counter % 1000)
-      const random = Buffer.from(crypto.getRandomValues(new Uint8Array(4))).toString('hex')
-      return `${seconds}.M${micros}P${pid}Q${counter}R${random}.${host}`
+      return `${seconds}.M${micros}P${pid}Q${counter}${tail}`
     },
   }
 }

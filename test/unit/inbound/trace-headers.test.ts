@@ -103,7 +103,55 @@ describe('foldHeaderField', () => {
   test('stray CR / LF cannot start a new field', () => {
     expect(foldHeaderField('X: a\r\nBcc: victim@example\nY: z\r')).toBe('X: a Bcc: victim@example Y: z \r\n')
   })
+
+  test.each([
+    ['short', 'Subject: hi'],
+    ['runs of spaces', `X: ${'ab  '.repeat(40)}`],
+    ['tabs', `X:\t${'word\t'.repeat(30)}`],
+    ['already folded', `Authentication-Results: mx.example;\r\n\t${'spf=pass smtp.mailfrom=a@b.example '.repeat(4)}`],
+    ['name then a long word', `X-Long: ${'x'.repeat(100)} tail`],
+    ['leading spaces', `X:     ${'y'.repeat(90)}`],
+    ['no-break space is not white space', `X:\u00a0 ${'z '.repeat(50)}`],
+    ['bare line ends', `X: a\rb\nc\r\n d ${'e '.repeat(40)}\n\tf`],
+    ['only white space', `X: ${' '.repeat(120)}`],
+  ])('%s: the same folding as the regular-expression reference', (_name, field) => {
+    for (const width of [78, 20, 5]) expect(foldHeaderField(field, width)).toBe(referenceFold(field, width))
+  })
+
+  test('random fields fold as the reference does', () => {
+    const alphabet = ['a', 'b', ' ', ' ', '\t', '\r\n ', '\n', '\r', ':', '\u00a0', 'é']
+    let seed = 7
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed / 2 ** 31
+    }
+    for (let n = 0; n < 500; n++) {
+      let field = 'X-Random: '
+      const length = Math.floor(random() * 200)
+      for (let i = 0; i < length; i++) field += alphabet[Math.floor(random() * alphabet.length)]
+      const width = 10 + Math.floor(random() * 80)
+      expect(foldHeaderField(field, width)).toBe(referenceFold(field, width))
+    }
+  })
 })
+
+/** The earlier regular-expression implementation, kept as the reference the scanner must match. */
+function referenceFold(field: string, width: number): string {
+  if (field.length <= width && !/[\r\n]/.test(field)) return `${field}\r\n`
+  const safe = field.replace(/\r\n(?=[ \t])/g, '\n').replace(/\r\n|\r|\n(?![ \t])/g, ' ')
+  const out: string[] = []
+  for (const physical of safe.split('\n')) {
+    let line = ''
+    for (const word of physical.match(/[ \t]?[^ \t]*/g)?.filter(p => p !== '') ?? []) {
+      if (line.length + word.length > width && /^[ \t]/.test(word) && /\S[ \t]+\S/.test(line)) {
+        out.push(line)
+        line = word
+      } else line += word
+    }
+    out.push(line)
+  }
+  return `${out.join('\r\n')}\r\n`
+}
 
 describe('Received', () => {
   const base = {
