@@ -9,13 +9,13 @@
 //
 // Usage: bun run bench/import.ts [--messages 10000] [--size 4096]
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { systemClock } from '../src/core/clock.ts'
 import { importMessages } from '../src/import-export/importer.ts'
 import { openMboxSource } from '../src/import-export/mbox-source.ts'
 import { createStorage } from '../src/storage/index.ts'
+import { benchWorkDir, fileCreateMicros } from './support/work-dir.ts'
 
 const { values: args } = parseArgs({
   args: Bun.argv.slice(2),
@@ -25,7 +25,8 @@ const MESSAGES = Math.min(200_000, Number(args.messages))
 const SIZE = Number(args.size)
 const TARGET = 5000
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-bench-import-'))
+const work = benchWorkDir('import-')
+const createMicros = fileCreateMicros(work)
 try {
   const mboxPath = path.join(work, 'archive.mbox')
   writeMbox(mboxPath)
@@ -59,7 +60,8 @@ try {
         `(${((MESSAGES * SIZE) / 2 ** 20 / seconds).toFixed(1)} MiB/s; target ` +
         `>= ${TARGET} msg/s ${rate >= TARGET ? 'met' : 'NOT met'}; CPU per message ${Math.round(cpu.user / MESSAGES)} µs ` +
         `user + ${Math.round(cpu.system / MESSAGES)} µs sys` +
-        `${Number.isNaN(loop) ? '' : `, ${Math.round(loop / MESSAGES)} µs of it on the event loop`})`,
+        `${Number.isNaN(loop) ? '' : `, ${Math.round(loop / MESSAGES)} µs of it on the event loop`}; ` +
+        `file create ${createMicros} µs (work-dir.ts))`,
     )
   } finally {
     storage.close()

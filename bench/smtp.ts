@@ -15,9 +15,9 @@
 // Without --bin a fresh binary is built into a temp dir (a stale dist/ would measure old code).
 import type { Socket } from 'bun'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { benchWorkDir, fileCreateMicros } from './support/work-dir.ts'
 
 const { values: args } = parseArgs({
   args: Bun.argv.slice(2),
@@ -39,7 +39,7 @@ const IDLE = Number(args.idle)
 
 const ROOT = path.resolve(import.meta.dir, '..')
 const RECIPIENT = 'bench@bench.test'
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-bench-smtp-'))
+const work = benchWorkDir('smtp-')
 const dataDir = path.join(work, 'data')
 
 // ---- a minimal SMTP client on raw sockets (a library client would measure itself) ----
@@ -320,6 +320,7 @@ async function startServer(bin: string): Promise<{ port: number; proc: Bun.Subpr
 
 let server: Bun.Subprocess | null = null
 try {
+  const createMicros = fileCreateMicros(work)
   const started = await startServer(await binary())
   server = started.proc
   const idle = await idleRss(started.port, started.proc.pid, IDLE)
@@ -331,7 +332,7 @@ try {
   const note = (r: PhaseResult) =>
     `${r.accepted} in ${r.seconds.toFixed(1)} s${r.refused > 0 ? `, ${r.refused} refused` : ''}${r.mainCpuUs === undefined ? '' : `, server CPU ${r.mainCpuUs} µs/msg event loop, ${r.processCpuUs} µs/msg process, client ${r.clientCpuUs} µs/msg`}`
   console.log(
-    `smtp: new-connection ${rate(fresh)} msg/s, reused ${rate(reused)} msg/s (targets 2000/4000; ${SESSIONS} sessions × ${MESSAGES} × ${SIZE} B, durable, one mailbox; ${note(fresh)} / ${note(reused)}), RSS at ${IDLE} idle connections ${idle.with.toFixed(0)} MB (${idle.before.toFixed(0)} MB before)`,
+    `smtp: new-connection ${rate(fresh)} msg/s, reused ${rate(reused)} msg/s (targets 2000/4000; ${SESSIONS} sessions × ${MESSAGES} × ${SIZE} B, durable, one mailbox; ${note(fresh)} / ${note(reused)}), RSS at ${IDLE} idle connections ${idle.with.toFixed(0)} MB (${idle.before.toFixed(0)} MB before); file create ${createMicros} µs (work-dir.ts)`,
   )
 } catch (e) {
   console.error(`smtp bench failed: ${e instanceof Error ? e.message : String(e)}`)
