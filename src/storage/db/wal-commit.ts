@@ -20,6 +20,11 @@ export interface WalCommit {
   run<T>(fn: () => T): T
   /** Resolves once everything committed before the call is durable. */
   durable(): Promise<void>
+  /**
+   * The -wal file, once durable() has synced its directory, when commits are synced by hand: an
+   * fdatasync of it (from any thread) then does what durable() does. Null otherwise — call durable().
+   */
+  readyWalPath(): string | null
 }
 
 export function createWalCommit(sqlite: Database): WalCommit {
@@ -68,5 +73,6 @@ export function createWalCommit(sqlite: Database): WalCommit {
       }
     },
     durable: () => (byHand ? syncWal() : Promise.resolve()),
+    readyWalPath: () => (byHand && walDirectorySynced ? walPath : null),
   }
 }

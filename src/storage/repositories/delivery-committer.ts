@@ -43,7 +43,7 @@ import type { MailDb } from '../db/open-database.ts'
 import { createWalCommit } from '../db/wal-commit.ts'
 import { syncDirectory } from '../maildir/sync-directory.ts'
 import { syncPath } from '../sync-path.ts'
-import { type FileJob, type WriteEachAnswer, writeFilesHere } from './maildir-batch-worker.ts'
+import { type FileJob, type MaildirBatchWorker, type WriteEachAnswer, writeFilesHere } from './maildir-batch-worker.ts'
 import { unknownTargetMailbox } from '../storage-errors.ts'
 import { createMessageRowInserter } from './message-row-inserter.ts'
 import { deleteMessages, type InsertedMessage, type NewMessage } from './message-rows.ts'
@@ -78,10 +78,11 @@ export interface DeliveryCommitterDeps {
   logger: Logger
   /**
    * Step 1 off the event loop (maildir-batch-worker.ts writeEachAndSync): write each file, then
-   * syncfs(2) each file system holding one of the paths. Null where no worker can run; a sync
-   * outcome of 'unavailable' where syncfs cannot: step 1 then syncs file by file.
+   * syncfs(2) each file system holding one of the paths — after an fdatasync of the WAL for the
+   * previous batch's step 3. Null where no worker can run; a sync outcome of 'unavailable' where
+   * syncfs cannot: step 1 then syncs file by file.
    */
-  fileWork?: (files: readonly FileJob[], syncPaths: readonly string[]) => Promise<WriteEachAnswer> | null
+  fileWork?: MaildirBatchWorker['writeEachAndSync']
 }
 
 interface Waiting {
@@ -165,6 +166,10 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
       for (const { entry } of indexed) entry.reject(e)
       return
     }
+    answer(indexed)
+  }
+
+  const answer = (indexed: readonly Indexed[]) => {
     for (const { entry, row } of indexed) entry.resolve(row)
   }
 
@@ -184,10 +189,16 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     }
   }
 
-  /** Step 1: the batch's files written and durable; entries that could not be are refused. */
-  const syncFiles = async (batch: readonly Waiting[]): Promise<Waiting[]> => {
-    const onWorker = await writeAndSyncOnWorker(batch)
+  /**
+   * Step 1: the batch's files written and durable; entries that could not be are refused. The same
+   * worker job first makes the previous batch's WAL durable (its step 3) and answers it at once:
+   * one thread does both syncs in turn instead of a pool thread's fdatasync racing the syncfs for
+   * the disk, and the event loop handles no pool callback per batch.
+   */
+  const syncFiles = async (batch: readonly Waiting[], previous: readonly Indexed[]): Promise<Waiting[]> => {
+    const onWorker = await writeAndSyncOnWorker(batch, previous)
     if (onWorker) return onWorker.synced ? onWorker.written : syncEach(onWorker.written)
+    if (previous.length > 0) void makeDurable(previous)
     return syncEach(writeHere(batch))
   }
 
@@ -206,6 +217,7 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
    */
   const writeAndSyncOnWorker = async (
     batch: readonly Waiting[],
+    previous: readonly Indexed[],
   ): Promise<{ written: Waiting[]; synced: boolean } | null> => {
     if (!deps.fileWork) return null
     const anchors = new Map<number, string>()
@@ -218,11 +230,23 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
       return null
     }
     const unwritten = batch.filter(e => e.delivery.content !== undefined)
-    const job = deps.fileWork(unwritten.map(fileJobOf), [...anchors.values()])
+    const walPath = previous.length > 0 ? wal.readyWalPath() : null
+    const job = deps.fileWork(
+      unwritten.map(fileJobOf),
+      [...anchors.values()],
+      walPath === null ? undefined : { fdatasyncFirst: walPath },
+    )
     if (!job) return null
-    let answer: WriteEachAnswer
+    if (previous.length > 0) {
+      // Answered as soon as the worker's fdatasync is done; anything else takes the pool's sync.
+      void (job.fdatasynced ?? Promise.resolve('failed')).then(
+        outcome => (outcome === 'synced' ? answer(previous) : makeDurable(previous)),
+        () => makeDurable(previous),
+      )
+    }
+    let answered: WriteEachAnswer
     try {
-      answer = await job
+      answered = await job.written
     } catch (e) {
       // The worker died mid-job: which files it wrote is unknown; the callers remove theirs.
       for (const entry of batch) entry.reject(e)
@@ -230,21 +254,21 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     }
     const failed = new Set<Waiting>()
     unwritten.forEach((entry, i) => {
-      const error = answer.errors[i]
+      const error = answered.errors[i]
       if (error) {
         failed.add(entry)
         entry.reject(error)
       }
     })
     const written = batch.filter(e => !failed.has(e))
-    if (answer.synced.includes('failed')) {
+    if (answered.synced.includes('failed')) {
       // Since Linux 5.8 syncfs reports write-back errors: some data may not be on disk.
       const error = new Error(`syncfs of the file system holding ${[...anchors.values()].join(', ')} failed`)
       logger.error('syncing delivered files failed; deliveries refused', { folders: [...anchors.values()] })
       for (const entry of written) entry.reject(error)
       return { written: [], synced: true }
     }
-    return { written, synced: !answer.synced.includes('unavailable') }
+    return { written, synced: !answered.synced.includes('unavailable') }
   }
 
   /** No worker: the unwritten files are written on this thread, each on its own. */
@@ -301,15 +325,21 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
 
   const drain = async () => {
     flushing = true
+    // Indexed, waiting for step 3: done by the next worker job, which runs even with no new batch.
+    let awaitingWal: Indexed[] = []
     try {
       // Deliveries started in the same tick (several recipients of one message) join the first batch.
       await null
-      while (queue.length > 0) {
+      while (queue.length > 0 || awaitingWal.length > 0) {
         const batch = queue.splice(0, MAX_BATCH)
+        const previous = awaitingWal
+        awaitingWal = []
         try {
-          const indexed = indexBatch(await syncFiles(batch))
-          // Not awaited: the next batch's directories are synced while this WAL sync runs.
-          if (indexed.length > 0) void makeDurable(indexed)
+          const indexed = indexBatch(await syncFiles(batch, previous))
+          if (indexed.length === 0) continue
+          if (deps.fileWork && wal.readyWalPath() !== null) awaitingWal = indexed
+          // Not awaited: the next batch's files are synced while this WAL sync runs.
+          else void makeDurable(indexed)
         } catch (e) {
           // Every step settles its entries itself; this guard only keeps a bug from hanging callers.
           for (const entry of batch) entry.reject(e)

@@ -169,7 +169,7 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     db,
     sqlite: ctx.sqlite,
     logger: ctx.logger,
-    fileWork: (files, syncPaths) => fileWorker.writeEachAndSync(files, syncPaths),
+    fileWork: (files, syncPaths, options) => fileWorker.writeEachAndSync(files, syncPaths, options),
   })
   const lookups = createMailboxLookups(db)
   /** Folders known to hold cur/ new/ tmp/, so deliveries do not stat them every time. */

@@ -96,11 +96,15 @@ describe('delivery committer', () => {
     expect(await storage.messages.uids(inbox.id)).toEqual([1])
   })
 
-  /** fileWork that writes on this thread and answers `outcome` for every sync path. */
+  /**
+   * fileWork that writes on this thread and answers `outcome` for every sync path and `walOutcome`
+   * for an fdatasync asked for first; `calls` records each job's sync paths (the WAL as `wal`).
+   */
   const fileWorkAnswering =
-    (outcome: SyncfsOutcome, calls: string[][] = []) =>
-    async (files: readonly FileJob[], paths: readonly string[]): Promise<WriteEachAnswer> => {
-      calls.push([...paths])
+    (outcome: SyncfsOutcome, calls: string[][] = [], walOutcome: SyncfsOutcome = 'synced') =>
+    (files: readonly FileJob[], paths: readonly string[], options?: { fdatasyncFirst?: string }) => {
+      const wal = options?.fdatasyncFirst
+      calls.push(wal === undefined ? [...paths] : [wal === `${sqlite.filename}-wal` ? 'wal' : wal, ...paths])
       const errors = files.map(file => {
         try {
           writeFilesHere([file])
@@ -109,8 +113,30 @@ describe('delivery committer', () => {
           return e as Error
         }
       })
-      return { errors, synced: paths.map(() => outcome) }
+      const written: Promise<WriteEachAnswer> = Promise.resolve({ errors, synced: paths.map(() => outcome) })
+      return { written, fdatasynced: wal === undefined ? null : Promise.resolve(walOutcome) }
     }
+
+  test.each([
+    ['synced', 'answers the batch'],
+    ['failed', 'leaves the batch to the WAL sync of its own, which answers it'],
+  ] as const)(
+    "after the first, a batch's WAL is fdatasynced first thing in the next worker job: %s %s",
+    async walOutcome => {
+      const calls: string[][] = []
+      const chained = createDeliveryCommitter({
+        db: storage.db,
+        sqlite,
+        logger: silentLogger,
+        fileWork: fileWorkAnswering('synced', calls, walOutcome),
+      })
+      // The first commit syncs the WAL (and its directory) on the pool.
+      expect((await chained.commit({ ...placed(), dataSynced: false })).uid).toBe(1)
+      expect((await chained.commit({ ...placed(), dataSynced: false })).uid).toBe(2)
+      expect(calls).toEqual([[annDir()], [annDir()], ['wal']])
+      expect(await storage.messages.uids(inbox.id)).toEqual([1, 2])
+    },
+  )
 
   test('with syncfs, one call per file system covers the batch, and unsynced files are accepted', async () => {
     const calls: string[][] = []
@@ -186,7 +212,7 @@ describe('delivery committer', () => {
       db: storage.db,
       sqlite,
       logger: silentLogger,
-      fileWork: onWorker ? (files, paths) => worker.writeEachAndSync(files, paths) : undefined,
+      fileWork: onWorker ? (...args) => worker.writeEachAndSync(...args) : undefined,
     })
     const deliveries = ['one', 'two', 'three'].map(b => unwritten(`body ${b}\r\n`))
     const rows = await Promise.all(deliveries.map(d => writing.commit(d)))
@@ -197,6 +223,10 @@ describe('delivery committer', () => {
       expect(statSync(path).mtimeMs).toBe(Date.UTC(2022, 5, 1))
     }
     expect(readdirSync(join(annDir(), 'tmp'))).toEqual([])
+    // A later batch: its WAL sync (step 3) is the first thing of the worker's next job.
+    const later = unwritten('later\r\n')
+    expect((await writing.commit(later)).uid).toBe(4)
+    expect(await Bun.file(join(annDir(), 'cur', later.message.fileName)).text()).toBe('later\r\n')
   })
 
   test.each([
@@ -208,7 +238,7 @@ describe('delivery committer', () => {
       db: storage.db,
       sqlite,
       logger: silentLogger,
-      fileWork: onWorker ? (files, paths) => worker.writeEachAndSync(files, paths) : undefined,
+      fileWork: onWorker ? (...args) => worker.writeEachAndSync(...args) : undefined,
     })
     const taken = unwritten('taken\r\n')
     // Its tmp/ name belongs to another file: the exclusive create fails, and that file is left alone.
@@ -231,7 +261,7 @@ describe('delivery committer', () => {
       db: storage.db,
       sqlite,
       logger: silentLogger,
-      fileWork: (files, paths) => worker.writeEachAndSync(files, paths),
+      fileWork: (...args) => worker.writeEachAndSync(...args),
     })
     const results = await Promise.allSettled([
       writing.commit(unwritten('kept\r\n')),
