@@ -3,15 +3,17 @@
 // the same. Every RCPT TO and every delivery starts with four of them, and reading the stamp costs
 // a fraction of one (bench/smtp.ts profile).
 //
-// Two sources, read in one statement:
+// Two sources:
 //   - changes made through this connection: TEMP triggers (visible to this connection only) set a
 //     counter in a TEMP table to a fresh random value. Random rather than +1, so a transaction that
 //     is rolled back after a lookup cached its uncommitted rows can never be followed by a commit
 //     that lands on the same value;
-//   - commits by other connections (the CLI, another process): PRAGMA data_version changes
-//     (https://sqlite.org/pragma.html#pragma_data_version).
-// Updates of columns nobody caches (uid_next, highest_modseq, password_hash, updated_at, …) do not
-// fire, so the steady stream of deliveries keeps the caches warm.
+//   - commits by other connections (the CLI, another process, the file worker that indexes
+//     deliveries): the `catalog_stamp` row (migration 0006), which triggers on the same tables set
+//     to a fresh random value in every connection. PRAGMA data_version, used before, moves with any
+//     commit by another connection — with deliveries indexed on the worker, with every one of them.
+// Updates of columns nobody caches (uid_next, highest_modseq, password_hash, updated_at, …) and
+// message rows do not fire, so the steady stream of deliveries keeps the caches warm.
 import type { Database } from 'bun:sqlite'
 
 export interface CatalogVersion {
@@ -53,10 +55,11 @@ export function createCatalogVersion(sqlite: Database): CatalogVersion {
     return { read: never }
   }
   const own = sqlite.query<{ stamp: number }, []>('SELECT stamp FROM temp.catalog_changes')
-  const other = sqlite.query<{ data_version: number }, []>('PRAGMA data_version')
-  // The pragma costs as much as a lookup, so it is read once per turn of the event loop (a commit
-  // by another process is not ordered against the lookups of one turn anyway: it may land just
-  // before or just after them); this connection's own changes are seen at once.
+  const other = otherConnectionsStamp(sqlite)
+  // Reading the main database costs as much as a lookup, so the shared stamp is read once per turn
+  // of the event loop (a commit by another connection is not ordered against the lookups of one
+  // turn anyway: it may land just before or just after them); this connection's own changes are
+  // seen at once.
   let otherStamp: number | null = null
   const forgetOther = () => {
     otherStamp = null
@@ -64,12 +67,23 @@ export function createCatalogVersion(sqlite: Database): CatalogVersion {
   return {
     read() {
       if (otherStamp === null) {
-        otherStamp = other.get()?.data_version ?? -1
+        otherStamp = other()
         setImmediate(forgetOther)
       }
       const stamp = own.get()?.stamp
       return stamp === undefined ? never() : `${stamp}:${otherStamp}`
     },
+  }
+}
+
+/** The shared stamp; PRAGMA data_version where the database predates it (a read-only copy). */
+function otherConnectionsStamp(sqlite: Database): () => number {
+  try {
+    const shared = sqlite.query<{ stamp: number }, []>('SELECT stamp FROM main.catalog_stamp WHERE id = 1')
+    return () => shared.get()?.stamp ?? -1
+  } catch {
+    const pragma = sqlite.query<{ data_version: number }, []>('PRAGMA data_version')
+    return () => pragma.get()?.data_version ?? -1
   }
 }
 

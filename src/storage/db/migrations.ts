@@ -10,6 +10,7 @@ import m0002 from './migrations/0002_delivery.sql' with { type: 'text' }
 import m0003 from './migrations/0003_api.sql' with { type: 'text' }
 import m0004 from './migrations/0004_dav.sql' with { type: 'text' }
 import m0005 from './migrations/0005_admin.sql' with { type: 'text' }
+import m0006 from './migrations/0006_catalog_stamp.sql' with { type: 'text' }
 
 export interface EmbeddedMigration {
   /** File name without `.sql`, as in the journal. */
@@ -27,6 +28,7 @@ const SQL_BY_TAG: Record<string, string> = {
   '0003_api': m0003,
   '0004_dav': m0004,
   '0005_admin': m0005,
+  '0006_catalog_stamp': m0006,
 }
 
 export interface MigrationJournal {

@@ -160,3 +160,12 @@ export const auditLog = sqliteTable(
 )
 
 // The outbound queue table moved to schema-delivery.ts (migration 0002 reshaped it).
+
+/**
+ * The catalog stamp (db/catalog-version.ts): one row, set to a fresh random value by triggers on
+ * domains, accounts, aliases and mailboxes (migration 0006; drizzle does not model triggers).
+ */
+export const catalogStamp = sqliteTable('catalog_stamp', {
+  id: integer('id').primaryKey(),
+  stamp: integer('stamp').notNull(),
+})

@@ -43,7 +43,14 @@ import type { MailDb } from '../db/open-database.ts'
 import { createWalCommit } from '../db/wal-commit.ts'
 import { syncDirectory } from '../maildir/sync-directory.ts'
 import { syncPath } from '../sync-path.ts'
-import { type FileJob, type MaildirBatchWorker, type WriteEachAnswer, writeFilesHere } from './maildir-batch-worker.ts'
+import {
+  type FileJob,
+  type IndexAnswer,
+  type IndexRow,
+  type MaildirBatchWorker,
+  type WriteEachAnswer,
+  writeFilesHere,
+} from './maildir-batch-worker.ts'
 import { unknownTargetMailbox } from '../storage-errors.ts'
 import { createMessageRowInserter } from './message-row-inserter.ts'
 import { deleteMessages, type InsertedMessage, type NewMessage } from './message-rows.ts'
@@ -83,6 +90,12 @@ export interface DeliveryCommitterDeps {
    * syncfs cannot: step 1 then syncs file by file.
    */
   fileWork?: MaildirBatchWorker['writeEachAndSync']
+  /**
+   * All three steps on the worker (maildir-batch-worker.ts writeSyncAndIndex), with its own
+   * connection to this database: used once the WAL's directory has been synced (the first batch
+   * goes the other way), while syncfs works there.
+   */
+  indexOnWorker?: MaildirBatchWorker['writeSyncAndIndex']
 }
 
 interface Waiting {
@@ -94,6 +107,16 @@ interface Waiting {
 interface Indexed {
   entry: Waiting
   row: InsertedMessage
+}
+
+/** One folder per file system among `dirs` (stat tells which), for syncfs; throws when one is gone. */
+function fileSystemAnchors(dirs: readonly string[]): string[] {
+  const anchors = new Map<number, string>()
+  for (const dir of new Set(dirs)) {
+    const dev = statSync(dir).dev
+    if (!anchors.has(dev)) anchors.set(dev, dir)
+  }
+  return [...anchors.values()]
 }
 
 /** Rows per transaction: bounds how long one batch holds the event loop. */
@@ -220,12 +243,9 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     previous: readonly Indexed[],
   ): Promise<{ written: Waiting[]; synced: boolean } | null> => {
     if (!deps.fileWork) return null
-    const anchors = new Map<number, string>()
+    let anchors: string[]
     try {
-      for (const dir of new Set(batch.map(e => e.delivery.folderDir))) {
-        const dev = statSync(dir).dev
-        if (!anchors.has(dev)) anchors.set(dev, dir)
-      }
+      anchors = fileSystemAnchors(batch.map(e => e.delivery.folderDir))
     } catch {
       return null
     }
@@ -233,7 +253,7 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     const walPath = previous.length > 0 ? wal.readyWalPath() : null
     const job = deps.fileWork(
       unwritten.map(fileJobOf),
-      [...anchors.values()],
+      anchors,
       walPath === null ? undefined : { fdatasyncFirst: walPath },
     )
     if (!job) return null
@@ -263,8 +283,8 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     const written = batch.filter(e => !failed.has(e))
     if (answered.synced.includes('failed')) {
       // Since Linux 5.8 syncfs reports write-back errors: some data may not be on disk.
-      const error = new Error(`syncfs of the file system holding ${[...anchors.values()].join(', ')} failed`)
-      logger.error('syncing delivered files failed; deliveries refused', { folders: [...anchors.values()] })
+      const error = new Error(`syncfs of the file system holding ${anchors.join(', ')} failed`)
+      logger.error('syncing delivered files failed; deliveries refused', { folders: anchors })
       for (const entry of written) entry.reject(error)
       return { written: [], synced: true }
     }
@@ -323,6 +343,85 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     return ready
   }
 
+  /** Set when the worker's syncfs turned out unavailable: step 2 stays on this thread from then on. */
+  let workerIndexing = true
+
+  /**
+   * The whole batch on the worker: files written, synced, indexed on its connection, WAL synced.
+   * False when that cannot run (no worker, WAL not ready, a folder vanished, syncfs unavailable):
+   * the caller then takes the batch through the steps here. Otherwise every entry is settled.
+   */
+  const commitOnWorker = async (batch: readonly Waiting[]): Promise<boolean> => {
+    const walPath = wal.readyWalPath()
+    if (!deps.indexOnWorker || !workerIndexing || walPath === null || batch.length === 0) return false
+    let anchors: string[]
+    try {
+      anchors = fileSystemAnchors(batch.map(e => e.delivery.folderDir))
+    } catch {
+      return false
+    }
+    const unwritten = batch.filter(e => e.delivery.content !== undefined)
+    const fileIndex = new Map(unwritten.map((entry, i) => [entry, i]))
+    const rows: IndexRow[] = batch.map(({ delivery: { mailboxId, message } }, i) => [
+      mailboxId,
+      message.fileName,
+      message.size,
+      message.internalDate,
+      message.flags,
+      message.keywords.length === 0 ? '[]' : JSON.stringify(message.keywords),
+      message.envelope ? JSON.stringify(message.envelope) : null,
+      message.bodyStructureJson ?? null,
+      fileIndex.get(batch[i] as Waiting) ?? -1,
+    ])
+    const job = deps.indexOnWorker(unwritten.map(fileJobOf), anchors, { db: sqlite.filename, rows })
+    if (!job) return false
+    let result: IndexAnswer
+    try {
+      result = await job
+    } catch (e) {
+      // The worker died mid-job: the callers remove their files; rows it may have committed name
+      // files that are gone, which reconcile drops at the next start.
+      for (const entry of batch) entry.reject(e)
+      return true
+    }
+    const pending = batch.filter(entry => {
+      const index = fileIndex.get(entry)
+      const error = index === undefined ? null : result.errors[index]
+      if (error) entry.reject(error)
+      return !error
+    })
+    if (result.synced.includes('failed')) {
+      logger.error('syncing delivered files failed; deliveries refused', { folders: anchors })
+      for (const entry of pending)
+        entry.reject(new Error(`syncfs of the file system holding ${anchors.join(', ')} failed`))
+      return true
+    }
+    if (result.synced.includes('unavailable')) {
+      // Written, not synced: the steps here finish this batch, and every later one.
+      workerIndexing = false
+      const indexed = indexBatch(await syncEach(pending))
+      if (indexed.length > 0) void makeDurable(indexed)
+      return true
+    }
+    if (result.indexError !== undefined || !result.rows) {
+      const error = new Error(`indexing the delivered messages failed: ${result.indexError ?? 'no answer'}`)
+      for (const entry of pending) entry.reject(error)
+      return true
+    }
+    const indexed: Indexed[] = []
+    const position = new Map(batch.map((entry, i) => [entry, i]))
+    for (const entry of pending) {
+      const row = result.rows[position.get(entry) as number]
+      if (row) {
+        const [uid, modseq, uidValidity] = row
+        indexed.push({ entry, row: { fileName: entry.delivery.message.fileName, uid, modseq, uidValidity } })
+      } else entry.reject(unknownTargetMailbox(entry.delivery.mailboxId))
+    }
+    if (result.walSynced) answer(indexed)
+    else void makeDurable(indexed) // its own sync, which also takes the rows back if it fails
+    return true
+  }
+
   const drain = async () => {
     flushing = true
     // Indexed, waiting for step 3: done by the next worker job, which runs even with no new batch.
@@ -335,6 +434,7 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
         const previous = awaitingWal
         awaitingWal = []
         try {
+          if (previous.length === 0 && (await commitOnWorker(batch))) continue
           const indexed = indexBatch(await syncFiles(batch, previous))
           if (indexed.length === 0) continue
           if (deps.fileWork && wal.readyWalPath() !== null) awaitingWal = indexed

@@ -43,8 +43,42 @@ export interface MaildirBatchWorker {
     syncPaths: readonly string[],
     options?: { fdatasyncFirst?: string },
   ): { written: Promise<WriteEachAnswer>; fdatasynced: Promise<SyncfsOutcome> | null } | null
+  /**
+   * writeEachAndSync, then, when every sync succeeded, the delivery committer's steps 2 and 3 on
+   * this worker: the rows indexed in one IMMEDIATE transaction on the worker's own connection to
+   * the database at `db` (a WAL database), and its -wal file fdatasynced. Null when no worker can
+   * run here.
+   */
+  writeSyncAndIndex(
+    files: readonly FileJob[],
+    syncPaths: readonly string[],
+    index: { db: string; rows: readonly IndexRow[] },
+  ): Promise<IndexAnswer> | null
   /** syncfs on the file system holding `path`; null when no worker can run here. */
   syncfs(path: string): Promise<SyncfsOutcome> | null
+}
+
+/** A message row for the worker to index: see WORKER_SOURCE indexRows. */
+export type IndexRow = [
+  mailboxId: number,
+  fileName: string,
+  size: number,
+  internalDate: number,
+  flags: number,
+  keywordsJson: string,
+  envelopeJson: string | null,
+  bodyStructureJson: string | null,
+  /** The row's file among this job's files, or -1 when it was written before. */
+  fileIndex: number,
+]
+
+export interface IndexAnswer extends WriteEachAnswer {
+  /** Per row: [uid, modseq, uidValidity], or null (its file failed, or its mailbox is gone). Absent when nothing was indexed. */
+  rows?: Array<[number, number, number] | null>
+  /** The transaction failed (nothing indexed). */
+  indexError?: string
+  /** The -wal file was fdatasynced after the commit. */
+  walSynced?: boolean
 }
 
 export interface WriteEachAnswer {
@@ -56,6 +90,7 @@ export interface WriteEachAnswer {
 
 const WORKER_SOURCE = `
 import { dlopen, FFIType } from 'bun:ffi'
+import { Database } from 'bun:sqlite'
 import { closeSync, fdatasyncSync, futimesSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 let syncfs = null
 for (const name of ${JSON.stringify(['libc.so.6', 'libc.musl-x86_64.so.1', 'libc.musl-aarch64.so.1'])}) {
@@ -124,7 +159,84 @@ const writeEach = job => {
     const one = { tmp: [job.tmp[i]], path: [job.path[i]], mtime: [job.mtime[i]], ends: [job.ends[i] - start] }
     errors.push(writeFiles({ ...one, bytes: all.subarray(start, job.ends[i]) }).error)
   }
-  return { errors, synced: job.sync.map(path => runSyncfs(path).outcome) }
+  const synced = job.sync.map(path => runSyncfs(path).outcome)
+  if (!job.index || synced.some(outcome => outcome !== 'synced')) return { errors, synced }
+  return { errors, synced, ...indexRows(job.index, errors) }
+}
+// The delivery committer's step 2 and 3 (delivery-committer.ts, message-row-inserter.ts): one
+// IMMEDIATE transaction on this thread's own connection (committed without a sync), then an
+// fdatasync of the -wal file. Rows are [mailboxId, fileName, size, internalDate, flags, keywords,
+// envelopeJson, bodyStructureJson, fileIndex]; a row whose file this job failed to write is skipped.
+let connection = null
+let closeTimer = null
+const closeIndex = () => {
+  if (connection) connection.db.close()
+  connection = null
+}
+const openIndex = path => {
+  if (connection && connection.path === path) return connection
+  if (connection) connection.db.close()
+  const db = new Database(path)
+  db.run('PRAGMA busy_timeout = 5000')
+  db.run('PRAGMA foreign_keys = ON')
+  db.run('PRAGMA synchronous = NORMAL')
+  connection = {
+    path,
+    db,
+    begin: db.query('BEGIN IMMEDIATE'),
+    commit: db.query('COMMIT'),
+    rollback: db.query('ROLLBACK'),
+    allocate: db.query(${JSON.stringify(
+      'UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1 WHERE id = ? ' +
+        'RETURNING uid_next AS uidNext, highest_modseq AS modseq, uid_validity AS uidValidity',
+    )}),
+    insert: db.query(${JSON.stringify(
+      'INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internal_date, size, maildir_file, ' +
+        'envelope_json, bodystructure_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )}),
+  }
+  return connection
+}
+const indexRows = (index, fileErrors) => {
+  // Closed when idle, before the main thread ends this worker (its idle limit is longer).
+  clearTimeout(closeTimer)
+  closeTimer = setTimeout(closeIndex, index.closeAfterMs)
+  let c
+  try {
+    c = openIndex(index.db)
+  } catch (e) {
+    return { indexError: String(e && e.message ? e.message : e) }
+  }
+  const rows = new Array(index.rows.length).fill(null)
+  const byMailbox = new Map()
+  index.rows.forEach((row, i) => {
+    if (row[8] >= 0 && fileErrors[row[8]]) return
+    const list = byMailbox.get(row[0])
+    if (list) list.push(i)
+    else byMailbox.set(row[0], [i])
+  })
+  try {
+    c.begin.run()
+    try {
+      for (const [mailboxId, list] of byMailbox) {
+        const ids = c.allocate.get(list.length, mailboxId)
+        if (!ids) continue
+        const firstUid = ids.uidNext - list.length
+        list.forEach((i, k) => {
+          const r = index.rows[i]
+          c.insert.run(mailboxId, firstUid + k, ids.modseq, r[4], r[5], r[3], r[2], r[1], r[6], r[7])
+          rows[i] = [firstUid + k, ids.modseq, ids.uidValidity]
+        })
+      }
+      c.commit.run()
+    } catch (e) {
+      if (c.db.inTransaction) c.rollback.run()
+      throw e
+    }
+  } catch (e) {
+    return { indexError: String(e && e.message ? e.message : e) }
+  }
+  return { rows, walSynced: runFdatasync(index.db.concat('-wal')).outcome === 'synced' }
 }
 self.onmessage = ({ data: [meta, bytes] }) => {
   const data = JSON.parse(meta)
@@ -160,6 +272,8 @@ interface PackedWrite {
   sync?: readonly string[]
   /** 'each': a file fdatasynced before the writes, answered on its own under this id. */
   fdatasyncFirst?: { id: number; path: string }
+  /** 'each': rows indexed after the syncs (writeSyncAndIndex). */
+  index?: { db: string; rows: readonly IndexRow[]; closeAfterMs: number }
 }
 type Job = { kind: 'syncfs'; path: string } | PackedWrite
 interface Answer {
@@ -169,6 +283,9 @@ interface Answer {
   /** Per file, for an 'each' job. */
   errors?: Array<WorkerError | null>
   synced?: SyncfsOutcome[]
+  rows?: Array<[number, number, number] | null>
+  indexError?: string
+  walSynced?: boolean
 }
 interface WorkerError {
   message: string
@@ -285,6 +402,23 @@ export function createMaildirBatchWorker(options: { idleMs?: number } = {}): Mai
         synced: syncPaths.map((_, i) => answer.synced?.[i] ?? 'failed'),
       }))
       return { written, fdatasynced }
+    },
+    writeSyncAndIndex(files, syncPaths, index) {
+      // The worker closes its connection when idle, well before this side ends the worker.
+      const closeAfterMs = Math.max(1, Math.floor(idleMs / 2))
+      const job: PackedWrite = { ...pack(files, 'each'), sync: [...syncPaths], index: { ...index, closeAfterMs } }
+      return (
+        post(job, [job.bytes])?.then(answer => ({
+          errors: files.map((_, i) => {
+            const error = answer.errors?.[i]
+            return error ? asError(error) : null
+          }),
+          synced: syncPaths.map((_, i) => answer.synced?.[i] ?? 'failed'),
+          rows: answer.rows,
+          indexError: answer.indexError,
+          walSynced: answer.walSynced,
+        })) ?? null
+      )
     },
     syncfs(path) {
       return post({ kind: 'syncfs', path })?.then(answer => answer.outcome ?? 'failed') ?? null

@@ -170,6 +170,7 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     sqlite: ctx.sqlite,
     logger: ctx.logger,
     fileWork: (files, syncPaths, options) => fileWorker.writeEachAndSync(files, syncPaths, options),
+    indexOnWorker: (files, syncPaths, index) => fileWorker.writeSyncAndIndex(files, syncPaths, index),
   })
   const lookups = createMailboxLookups(db)
   /** Folders known to hold cur/ new/ tmp/, so deliveries do not stat them every time. */

@@ -56,10 +56,29 @@ describe('createCatalogVersion on a real database', () => {
     expect(version.read() !== before).toBe(changes)
   })
 
-  test('a commit by another connection changes the stamp after the current turn', async () => {
+  test("another connection's catalog commit changes the stamp after the current turn; its message rows do not", async () => {
+    await fx.storage.domains.add('example.test')
+    const account = await fx.storage.accounts.create({
+      email: 'ann@example.test',
+      passwordHash: await testPasswordHash(),
+    })
     const version = createCatalogVersion(db)
     const before = version.read()
     const other = new Database(join(fx.dir, DATABASE_FILE))
+    other.run('PRAGMA busy_timeout = 5000')
+    // A delivery indexed elsewhere (the file worker's connection): UIDs allocated, a row inserted.
+    const inbox = other
+      .query<{ id: number }, [number]>("SELECT id FROM mailboxes WHERE account_id = ? AND name = 'INBOX'")
+      .get(account.id)
+    other.run('UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = ?', [
+      inbox?.id ?? 0,
+    ])
+    other.run(
+      "INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internal_date, size, maildir_file) VALUES (?, 1, 1, 0, '[]', 0, 1, 'x')",
+      [inbox?.id ?? 0],
+    )
+    await nextTurn()
+    expect(version.read()).toBe(before)
     other.run("INSERT INTO domains (name, created_at) VALUES ('elsewhere.example', 0)")
     other.close()
     await nextTurn()

@@ -17,6 +17,7 @@ import {
 import {
   createMaildirBatchWorker,
   type FileJob,
+  type IndexAnswer,
   type SyncfsOutcome,
   type WriteEachAnswer,
   writeFilesHere,
@@ -203,17 +204,22 @@ describe('delivery committer', () => {
     }
   }
 
-  test.each([
-    ['on the worker, with syncfs', true],
-    ['on this thread, file by file', false],
-  ])('files left to the committer are written %s: in cur/, dated, indexed, nothing in tmp/', async (_how, onWorker) => {
+  /** A committer that writes files on a real worker (step 2 here), or writes them on this thread. */
+  const writingCommitter = (onWorker: boolean) => {
     const worker = createMaildirBatchWorker({ idleMs: 50 })
-    const writing = createDeliveryCommitter({
+    return createDeliveryCommitter({
       db: storage.db,
       sqlite,
       logger: silentLogger,
       fileWork: onWorker ? (...args) => worker.writeEachAndSync(...args) : undefined,
     })
+  }
+
+  test.each([
+    ['on the worker, with syncfs', true],
+    ['on this thread, file by file', false],
+  ])('files left to the committer are written %s: in cur/, dated, indexed, nothing in tmp/', async (_how, onWorker) => {
+    const writing = writingCommitter(onWorker)
     const deliveries = ['one', 'two', 'three'].map(b => unwritten(`body ${b}\r\n`))
     const rows = await Promise.all(deliveries.map(d => writing.commit(d)))
     expect(rows.map(r => r.uid)).toEqual([1, 2, 3])
@@ -233,13 +239,7 @@ describe('delivery committer', () => {
     ['on the worker', true],
     ['on this thread', false],
   ])('%s, a file that cannot be written fails its delivery alone', async (_how, onWorker) => {
-    const worker = createMaildirBatchWorker({ idleMs: 50 })
-    const writing = createDeliveryCommitter({
-      db: storage.db,
-      sqlite,
-      logger: silentLogger,
-      fileWork: onWorker ? (...args) => worker.writeEachAndSync(...args) : undefined,
-    })
+    const writing = writingCommitter(onWorker)
     const taken = unwritten('taken\r\n')
     // Its tmp/ name belongs to another file: the exclusive create fails, and that file is left alone.
     writeFileSync(join(annDir(), 'tmp', taken.message.fileName.split(',')[0] as string), 'not ours')
@@ -256,13 +256,7 @@ describe('delivery committer', () => {
   })
 
   test('a file written for a folder that is gone fails with ENOENT', async () => {
-    const worker = createMaildirBatchWorker({ idleMs: 50 })
-    const writing = createDeliveryCommitter({
-      db: storage.db,
-      sqlite,
-      logger: silentLogger,
-      fileWork: (...args) => worker.writeEachAndSync(...args),
-    })
+    const writing = writingCommitter(true)
     const results = await Promise.allSettled([
       writing.commit(unwritten('kept\r\n')),
       writing.commit(unwritten('lost\r\n', join(fx.dir, 'no-such-folder'))),
@@ -300,6 +294,115 @@ describe('delivery committer', () => {
     expect(await reopened.messages.uids(inbox.id)).toEqual(uids)
     for (const uid of uids) expect((await reopened.messages.readBytes(inbox.id, uid))?.length).toBeGreaterThan(0)
     expect(await reopened.reconcile()).toMatchObject({ indexed: 0, dropped: 0 })
+  })
+})
+
+describe('delivery committer, all steps on the worker', () => {
+  const body = (n: number) => `message ${n}\r\n`
+  function unwrittenIn(mailboxId: number, n: number): PendingDelivery {
+    const text = body(n)
+    return {
+      mailboxId,
+      folderDir: annDir(),
+      message: {
+        fileName: `1700000001.M${++serial}P1.test,S=${text.length}:2,`,
+        size: text.length,
+        internalDate: Date.UTC(2023, 0, 2),
+        flags: 0,
+        keywords: n % 2 ? ['$Forwarded'] : [],
+        envelope: null,
+      },
+      content: new TextEncoder().encode(text),
+    }
+  }
+  const onWorker = () => {
+    const worker = createMaildirBatchWorker({ idleMs: 200 })
+    return createDeliveryCommitter({
+      db: storage.db,
+      sqlite,
+      logger: silentLogger,
+      fileWork: (...args) => worker.writeEachAndSync(...args),
+      indexOnWorker: (...args) => worker.writeSyncAndIndex(...args),
+    })
+  }
+
+  test('after the first batch, files are written, synced and indexed by the worker; rows and files agree', async () => {
+    const committer = onWorker()
+    const stamp = () => sqlite.query<{ stamp: number }, []>('SELECT stamp FROM catalog_stamp').get()?.stamp
+    expect((await committer.commit(unwrittenIn(inbox.id, 0))).uid).toBe(1) // WAL directory synced here
+    const before = stamp()
+    const deliveries = [1, 2, 3, 4].map(n => unwrittenIn(inbox.id, n))
+    const rows = await Promise.all(deliveries.map(d => committer.commit(d)))
+    expect(rows.map(r => r.uid)).toEqual([2, 3, 4, 5])
+    expect(new Set(rows.map(r => r.modseq)).size).toBe(1)
+    expect(rows.every(r => r.uidValidity === inbox.uidValidity)).toBe(true)
+    const records = await storage.messages.list(inbox.id)
+    expect(records.map(r => [r.uid, r.maildirFile, r.keywords, r.internalDate])).toEqual([
+      [1, expect.any(String), [], Date.UTC(2023, 0, 2)],
+      ...deliveries.map((d, i) => [i + 2, d.message.fileName, d.message.keywords, Date.UTC(2023, 0, 2)]),
+    ])
+    for (const [i, d] of deliveries.entries())
+      expect(await Bun.file(join(annDir(), 'cur', d.message.fileName)).text()).toBe(body(i + 1))
+    expect(readdirSync(join(annDir(), 'tmp'))).toEqual([])
+    // Message rows from the worker's connection leave the routing caches' stamp alone.
+    expect(stamp()).toBe(before)
+  })
+
+  test('a file that cannot be written and a mailbox that is gone fail alone', async () => {
+    const committer = onWorker()
+    await committer.commit(unwrittenIn(inbox.id, 0))
+    const sent = (await storage.mailboxes.get(ann.id, 'Sent')) as MailboxRecord
+    await storage.mailboxes.delete(ann.id, 'Sent')
+    const taken = unwrittenIn(inbox.id, 1)
+    writeFileSync(join(annDir(), 'tmp', taken.message.fileName.split(',')[0] as string), 'not ours')
+    const results = await Promise.allSettled([
+      committer.commit(unwrittenIn(inbox.id, 2)),
+      committer.commit(taken),
+      committer.commit(unwrittenIn(sent.id, 3)),
+      committer.commit(unwrittenIn(inbox.id, 4)),
+    ])
+    expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled'])
+    expect(String((results[1] as PromiseRejectedResult).reason)).toContain('EEXIST')
+    expect((results[2] as PromiseRejectedResult).reason.codes.code).toBe('unknown_mailbox')
+    expect(await storage.messages.uids(inbox.id)).toEqual([1, 2, 3])
+  })
+
+  /** indexOnWorker that writes here and answers as told. */
+  const stubbed = (answer: Partial<IndexAnswer>, calls: { n: number }) =>
+    createDeliveryCommitter({
+      db: storage.db,
+      sqlite,
+      logger: silentLogger,
+      indexOnWorker: async (files, paths) => {
+        calls.n++
+        for (const file of files) writeFilesHere([file])
+        return { errors: files.map(() => null), synced: paths.map(() => 'synced' as const), ...answer }
+      },
+    })
+
+  test('syncfs unavailable on the worker: the batch and every later one are indexed here', async () => {
+    const calls = { n: 0 }
+    const committer = stubbed({ synced: ['unavailable'] }, calls)
+    await committer.commit(unwrittenIn(inbox.id, 0)) // no worker path yet (WAL directory)
+    const rows = await Promise.all([1, 2].map(n => committer.commit(unwrittenIn(inbox.id, n))))
+    await committer.commit(unwrittenIn(inbox.id, 3))
+    expect([...rows.map(r => r.uid)]).toEqual([2, 3])
+    expect(calls.n).toBe(1)
+    expect(await storage.messages.uids(inbox.id)).toEqual([1, 2, 3, 4])
+  })
+
+  test('a failed transaction on the worker refuses its batch', async () => {
+    const committer = stubbed({ indexError: 'database is locked' }, { n: 0 })
+    await committer.commit(unwrittenIn(inbox.id, 0))
+    const results = await Promise.allSettled([1, 2].map(n => committer.commit(unwrittenIn(inbox.id, n))))
+    expect(results.map(r => r.status)).toEqual(['rejected', 'rejected'])
+    expect(String((results[0] as PromiseRejectedResult).reason)).toContain('database is locked')
+  })
+
+  test('rows indexed whose WAL sync failed on the worker get a sync of their own', async () => {
+    const committer = stubbed({ rows: [[7, 9, inbox.uidValidity]], walSynced: false }, { n: 0 })
+    await committer.commit(unwrittenIn(inbox.id, 0))
+    expect(await committer.commit(unwrittenIn(inbox.id, 1))).toMatchObject({ uid: 7, modseq: 9 })
   })
 })
 
