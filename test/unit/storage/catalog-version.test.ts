@@ -5,11 +5,12 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
 import { join } from 'node:path'
-import { catalogMemo, createCatalogVersion } from '../../../src/storage/db/catalog-version.ts'
+import { catalogMemo, createCatalogVersion, SHARED_STAMP_MS } from '../../../src/storage/db/catalog-version.ts'
 import { DATABASE_FILE } from '../../../src/storage/storage.ts'
 import { type Fixture, sampleMessage, storageFixture, testPasswordHash } from './storage-fixture.ts'
 
-const nextTurn = () => new Promise<void>(resolve => setTimeout(resolve, 0))
+/** Past the time another connection's change may take to be seen. */
+const afterSharedStamp = () => Bun.sleep(SHARED_STAMP_MS + 5)
 
 describe('createCatalogVersion on a real database', () => {
   let fx: Fixture
@@ -56,7 +57,7 @@ describe('createCatalogVersion on a real database', () => {
     expect(version.read() !== before).toBe(changes)
   })
 
-  test("another connection's catalog commit changes the stamp after the current turn; its message rows do not", async () => {
+  test("another connection's catalog commit changes the stamp within SHARED_STAMP_MS; its message rows do not", async () => {
     await fx.storage.domains.add('example.test')
     const account = await fx.storage.accounts.create({
       email: 'ann@example.test',
@@ -77,11 +78,11 @@ describe('createCatalogVersion on a real database', () => {
       "INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internal_date, size, maildir_file) VALUES (?, 1, 1, 0, '[]', 0, 1, 'x')",
       [inbox?.id ?? 0],
     )
-    await nextTurn()
+    await afterSharedStamp()
     expect(version.read()).toBe(before)
     other.run("INSERT INTO domains (name, created_at) VALUES ('elsewhere.example', 0)")
     other.close()
-    await nextTurn()
+    await afterSharedStamp()
     expect(version.read()).not.toBe(before)
   })
 
@@ -178,7 +179,7 @@ describe('recipient and delivery caches see every change', () => {
     expect((await storage.resolveRecipient('bob@example.test')).kind).toBe('unknown')
     const cli = await fx.open()
     await cli.accounts.create({ email: 'bob@example.test', passwordHash: await testPasswordHash() })
-    await nextTurn()
+    await afterSharedStamp()
     expect((await storage.resolveRecipient('bob@example.test')).kind).toBe('local')
   })
 })
