@@ -10,6 +10,7 @@
 // clear message, since no account or alias can be created for them.
 import { domainToASCII } from 'node:url'
 import { MailError } from './errors.ts'
+import { utf8Length } from './bytes.ts'
 
 export interface ParsedAddress {
   /** Normalised local part (NFC, lower-case). */
@@ -30,8 +31,6 @@ const MAX_LABEL_OCTETS = 63
 // RFC 5322 §3.2.3 atext, plus any non-ASCII character (RFC 6531 §3.3 UTF8-non-ascii).
 const ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10FFFF}]+$/u
 const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/
-
-const utf8Length = (s: string) => new TextEncoder().encode(s).length
 
 const invalidAddress = (input: string, why: string) =>
   new MailError('syntax', `invalid address "${truncate(input)}": ${why}`, {

@@ -13,3 +13,8 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out
 }
+
+/** Octets of `text` in UTF-8 (RFC 5321 length limits count octets), without encoding it. */
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
+}

@@ -3,6 +3,7 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import { domainToASCII } from 'node:url'
 import type { AddressLiteral } from './smtp-command.ts'
+import { utf8Length } from '../../core/bytes.ts'
 
 // RFC 5321 §4.5.3.1.2: 255 octets of domain; RFC 1035 §2.3.4: 63 octets per label.
 export const MAX_DOMAIN_OCTETS = 255
@@ -17,8 +18,6 @@ export interface DomainSyntaxOptions {
    */
   allowUnderscore?: boolean
 }
-
-const utf8Length = (s: string) => new TextEncoder().encode(s).length
 
 /** The reason `text` is not a valid domain, or null if it is one. */
 export function checkDomain(text: string, options: DomainSyntaxOptions = {}): string | null {

@@ -6,6 +6,7 @@ import { checkDomain, parseAddressLiteral } from './domain-syntax.ts'
 import type { ReplyName } from './reply-codes.ts'
 import { replyError } from './reply-error.ts'
 import type { ForwardPath, SmtpMailbox } from './smtp-command.ts'
+import { utf8Length } from '../../core/bytes.ts'
 
 // RFC 5321 §4.5.3.1.1 local part 64 octets; §4.5.3.1.3 path 256 octets including punctuation.
 export const MAX_LOCAL_PART_OCTETS = 64
@@ -15,8 +16,6 @@ export type PathRole = 'reverse' | 'forward'
 
 const DQUOTE = 0x22
 const BACKSLASH = 0x5c
-
-const utf8Length = (s: string) => new TextEncoder().encode(s).length
 
 const codeFor = (role: PathRole): ReplyName => (role === 'reverse' ? 'badSenderSyntax' : 'badRecipientSyntax')
 const fail = (role: PathRole, why: string, verb: string) => replyError(codeFor(role), why, verb)

@@ -464,10 +464,21 @@ export function writeFilesHere(jobs: readonly FileJob[]): void {
   }
 }
 
+/**
+ * `size` bytes over an ArrayBuffer of their own (it is transferred), not zero-filled: pack() writes
+ * every byte. allocUnsafeSlow never hands out a slice of Buffer's shared pool.
+ */
+function handOverBuffer(size: number): Uint8Array<ArrayBuffer> {
+  const unfilled = Buffer.allocUnsafeSlow(size)
+  return unfilled.byteOffset === 0 && unfilled.buffer.byteLength === size && unfilled.buffer instanceof ArrayBuffer
+    ? new Uint8Array(unfilled.buffer, 0, size)
+    : new Uint8Array(size)
+}
+
 function pack(files: readonly FileJob[], kind: PackedWrite['kind']): PackedWrite {
   let total = 0
   for (const file of files) total += file.content.length
-  const bytes = new Uint8Array(total)
+  const bytes = handOverBuffer(total)
   const ends = new Array<number>(files.length)
   let at = 0
   for (const [i, file] of files.entries()) {
