@@ -259,7 +259,7 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
   ): Promise<DeliveryOutcome> => {
     const flags = flagsToBits(target.flags ?? []) & ALL_FLAG_BITS
     const fileName = formatMaildirName(withSize(ctx.names.next(), content.length), flags)
-    const path = join(loc.dir, 'cur', fileName)
+    const path = `${loc.dir}/cur/${fileName}` // as fileJobFor names it
     try {
       checkQuota(loc, content.length)
     } catch (e) {

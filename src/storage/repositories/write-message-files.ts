@@ -7,7 +7,6 @@
 // The work runs on a file worker thread (maildir-batch-worker.ts), so the caller's event loop goes
 // on meanwhile; where no worker can run, here, with the same steps.
 import { unlinkSync } from 'node:fs'
-import { join } from 'node:path'
 import {
   type FileJob,
   type MaildirBatchWorker,
@@ -60,9 +59,11 @@ export async function writeMessageFiles(
 export function fileJobFor(dir: string, file: MessageFile): FileJob {
   const comma = file.fileName.indexOf(',')
   const unique = comma < 0 ? file.fileName : file.fileName.slice(0, comma)
+  // Plain concatenation (path.join per file showed in the SMTP profile): `dir` is a folder path
+  // and the names are ours; a trailing slash on `dir` would only double one.
   return {
-    tmp: join(dir, 'tmp', unique),
-    path: join(dir, 'cur', file.fileName),
+    tmp: `${dir}/tmp/${unique}`,
+    path: `${dir}/cur/${file.fileName}`,
     content: file.content,
     mtime: file.mtime,
   }
