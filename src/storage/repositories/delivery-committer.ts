@@ -15,14 +15,24 @@
 //      a delivery's latency (bench/smtp.ts), and a sync before the row keeps an index row from ever
 //      naming a file whose bytes are not on disk;
 //   2. one IMMEDIATE transaction indexes every file of the batch (UIDs and one MODSEQ per mailbox);
-//   3. an fdatasync of the -wal file, on the thread pool, makes that transaction durable;
+//   3. an fdatasync of the -wal file makes that transaction durable;
 //   only then is each caller answered. Deliveries arriving meanwhile form the next batch, so batches
-//   grow with the load and a lone delivery waits for nobody. Step 3 of one batch overlaps step 1 of
-//   the next, and WAL syncs requested while one runs share the next one (coalesced-sync.ts).
+//   grow with the load and a lone delivery waits for nobody.
+//
+// Where steps run. Normally all three run on the file worker (maildir-batch-worker.ts), in one job,
+// with the worker's own SQLite connection for steps 2 and 3: the event loop only posts the batch
+// and answers the callers (steps 2 and 3 on the event loop were a third of an SMTP delivery's
+// event-loop time, bench/smtp.ts). The first batch of a committer takes the steps here instead —
+// its step 3 also syncs the directory holding the -wal file, once — and so does every batch once
+// syncfs turned out to be unavailable on the worker. There, step 1 runs on the worker when it can
+// (writeEachAndSync), step 2 on the event loop, and step 3 as the first thing of the worker's next
+// job (or on the thread pool without a worker, where WAL syncs requested while one runs share the
+// next one: coalesced-sync.ts).
 //
 // Step 3 stands in for SQLite's commit-time sync. The batch's transaction runs with
-// `synchronous = NORMAL` — in WAL mode COMMIT then write(2)s the frames without syncing — and the
-// connection returns to its configured level (FULL) right after. Syncing the -wal file after COMMIT
+// `synchronous = NORMAL` — in WAL mode COMMIT then write(2)s the frames without syncing — on the
+// worker's connection (kept at NORMAL; it writes nothing else), or here, where the connection
+// returns to its configured level (FULL) right after. Syncing the -wal file after COMMIT
 // persists exactly what FULL would have synced inside COMMIT (every frame up to and including the
 // commit frame: fdatasync(2) persists the written data and the file size, all a WAL needs; it
 // skips only the timestamps), and the first sync also syncs the directory holding the -wal file, as
@@ -145,6 +155,14 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
   const queue: Waiting[] = []
   let flushing = false
   const fileSystemAnchors = createFileSystemAnchors()
+  /** The folders to syncfs for a batch; null when one is gone (the per-entry path reports it). */
+  const anchorsOf = (batch: readonly Waiting[]): string[] | null => {
+    try {
+      return fileSystemAnchors(batch.map(e => e.delivery.folderDir))
+    } catch {
+      return null
+    }
+  }
 
   /** Step 2: one transaction for the batch; undefined rows are mailboxes that no longer exist. */
   const insertBatch = (entries: readonly Waiting[]): Array<InsertedMessage | undefined> => {
@@ -257,12 +275,8 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     previous: readonly Indexed[],
   ): Promise<{ written: Waiting[]; synced: boolean } | null> => {
     if (!deps.fileWork) return null
-    let anchors: string[]
-    try {
-      anchors = fileSystemAnchors(batch.map(e => e.delivery.folderDir))
-    } catch {
-      return null
-    }
+    const anchors = anchorsOf(batch)
+    if (anchors === null) return null
     const unwritten = batch.filter(e => e.delivery.content !== undefined)
     const walPath = previous.length > 0 ? wal.readyWalPath() : null
     const job = deps.fileWork(
@@ -368,12 +382,8 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
   const commitOnWorker = async (batch: readonly Waiting[]): Promise<boolean> => {
     const walPath = wal.readyWalPath()
     if (!deps.indexOnWorker || !workerIndexing || walPath === null || batch.length === 0) return false
-    let anchors: string[]
-    try {
-      anchors = fileSystemAnchors(batch.map(e => e.delivery.folderDir))
-    } catch {
-      return false
-    }
+    const anchors = anchorsOf(batch)
+    if (anchors === null) return false
     const unwritten = batch.filter(e => e.delivery.content !== undefined)
     const fileIndex = new Map(unwritten.map((entry, i) => [entry, i]))
     const rows: IndexRow[] = batch.map(({ delivery: { mailboxId, message } }, i) => [
