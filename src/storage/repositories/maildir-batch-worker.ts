@@ -7,6 +7,11 @@
 // One writing thread also keeps creates in one directory from spinning on its lock, as two pool
 // threads did (twice the system time while the kernel was slow to allocate inodes).
 //
+// For the delivery committer the worker also indexes the batch (writeSyncAndIndex): it keeps its
+// own SQLite connection to the database, at synchronous = NORMAL, runs the batch's transaction and
+// fdatasyncs the -wal file, so the event loop only posts the batch and answers the deliveries. The
+// connection is closed after half the idle time, before the worker itself is ended.
+//
 // The worker's code is a string (a Blob URL), so the single executable needs no extra entry point.
 // It holds the process open only while a job is in flight and ends after a few idle seconds: a
 // bulk job keeps it busy, an idle server should not keep a second JS heap.
