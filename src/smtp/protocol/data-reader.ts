@@ -74,8 +74,11 @@ export class DataReader {
   private lineLength = 0
   private size = 0
   private error: SmtpReplyError | null = null
-  private out: Uint8Array
+  /** Output space, made at the second run: a message that is one run of one chunk is not copied. */
+  private out: Uint8Array | null = null
   private outLength = 0
+  /** The first run (a view of a chunk, which take() gave this reader to keep) while it is the only one. */
+  private onlyRun: Uint8Array | null = null
   private finished = false
 
   constructor(options: DataReaderOptions) {
@@ -83,10 +86,13 @@ export class DataReader {
     this.maxMessageSize = options.maxMessageSize
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_DATA_LINE
     this.policy = options.bareLineEndings ?? 'reject'
-    this.out = uninitializedBytes(Math.min(INITIAL_CAPACITY, Math.max(1, this.maxMessageSize)))
   }
 
-  /** Feed the next bytes; returns done once the end marker has been read. Throws if already done. */
+  /**
+   * Feed the next bytes; returns done once the end marker has been read. Throws if already done.
+   * The reader keeps views of `chunk` (the message may be one), so the caller hands it over: the
+   * session's chunks are fresh copies from its line reader (take()).
+   */
   push(chunk: Uint8Array): DataReaderResult {
     if (this.finished) throw new Error('DataReader: push() after the end of data')
     const n = chunk.length
@@ -187,7 +193,7 @@ export class DataReader {
   }
 
   private flushRun(chunk: Uint8Array, from: number, to: number): void {
-    if (to > from) this.emit(chunk.subarray(from, to))
+    if (to > from) this.emit(chunk.subarray(from, to), true)
   }
 
   private endLine(crlf: boolean): void {
@@ -207,10 +213,25 @@ export class DataReader {
     if (this.policy === 'reject') this.fail('bareLineEnding')
   }
 
-  private emit(bytes: Uint8Array): void {
+  /** `chunkView`: `bytes` is part of a pushed chunk (not one of the shared constants). */
+  private emit(bytes: Uint8Array, chunkView = false): void {
     this.size += bytes.length
     if (this.size > this.maxMessageSize) this.fail('sizeExceeded')
     if (this.error !== null) return
+    if (this.out === null) {
+      // Most messages arrive in one chunk with nothing to unstuff: that run is the message.
+      if (this.onlyRun === null && chunkView) {
+        this.onlyRun = bytes
+        return
+      }
+      const first = this.onlyRun ?? new Uint8Array(0)
+      this.onlyRun = null
+      this.out = uninitializedBytes(
+        Math.min(Math.max(INITIAL_CAPACITY, first.length + bytes.length), this.maxMessageSize),
+      )
+      this.out.set(first)
+      this.outLength = first.length
+    }
     const needed = this.outLength + bytes.length
     if (needed > this.out.length) {
       const grown = uninitializedBytes(Math.min(Math.max(this.out.length * 2, needed), this.maxMessageSize))
@@ -226,15 +247,22 @@ export class DataReader {
     if (this.error !== null) return
     const text = name === 'dataLineTooLong' ? `Message has a line longer than ${this.maxLineLength} octets` : undefined
     this.error = replyError(name, text, 'DATA')
-    this.out = new Uint8Array(0)
+    this.out = null
+    this.onlyRun = null
     this.outLength = 0
   }
 
   private finish(leftover: Uint8Array): DataReaderResult {
     this.finished = true
-    // The buffer is not used again, so the message is a view of it rather than a copy.
-    const message = this.error === null ? this.out.subarray(0, this.outLength) : null
-    this.out = new Uint8Array(0)
+    // The buffer (or the one chunk) is not used again, so the message is a view of it, not a copy.
+    const message =
+      this.error !== null
+        ? null
+        : this.out !== null
+          ? this.out.subarray(0, this.outLength)
+          : (this.onlyRun ?? new Uint8Array(0))
+    this.out = null
+    this.onlyRun = null
     return { done: true, message, error: this.error, size: this.size, leftover: leftover.slice() }
   }
 }

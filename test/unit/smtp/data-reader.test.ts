@@ -189,12 +189,33 @@ describe('DataReader: limits', () => {
   test('past the limit, a huge body is read without being buffered', () => {
     const reader = new DataReader({ maxMessageSize: 1000 })
     const block = enc(`${'z'.repeat(998)}\r\n`)
-    for (let i = 0; i < 5000; i++) expect(reader.push(block).done).toBe(false)
+    const buffered = () => (reader as unknown as { out: Uint8Array | null }).out?.length ?? 0
+    let most = 0
+    for (let i = 0; i < 5000; i++) {
+      expect(reader.push(block).done).toBe(false)
+      most = Math.max(most, buffered())
+    }
     const end = reader.push(enc('.\r\n'))
     expect(end.done && end.error?.reply.code).toBe(552)
     expect(end.done && end.size).toBe(5_000_000)
     // The reader's own buffer never grew past the limit.
-    expect((reader as unknown as { out: Uint8Array }).out.length).toBeLessThanOrEqual(1000)
+    expect(most).toBeLessThanOrEqual(1000)
+  })
+
+  test('a message in one chunk is a view of that chunk; in two, a copy of both runs', () => {
+    const one = enc('Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n')
+    const whole = new DataReader({ maxMessageSize: 1000 }).push(one)
+    if (!whole.done || !whole.message) throw new Error('not done')
+    expect(new TextDecoder().decode(whole.message)).toBe('Subject: x\r\n\r\nbody\r\n')
+    expect(whole.message.buffer).toBe(one.buffer)
+    expect(new TextDecoder().decode(whole.leftover)).toBe('QUIT\r\n')
+    const split = new DataReader({ maxMessageSize: 1000 })
+    expect(split.push(enc('Subject: x\r\n\r\nbo')).done).toBe(false)
+    const rest = enc('dy\r\n..dot\r\n.\r\n')
+    const joined = split.push(rest)
+    if (!joined.done || !joined.message) throw new Error('not done')
+    expect(new TextDecoder().decode(joined.message)).toBe('Subject: x\r\n\r\nbody\r\n.dot\r\n')
+    expect(joined.message.buffer).not.toBe(rest.buffer)
   })
 
   test('line of 1000 octets with CRLF is fine, 1001 is 554 5.6.0', () => {
