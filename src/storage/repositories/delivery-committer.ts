@@ -63,7 +63,7 @@ import {
 } from './maildir-batch-worker.ts'
 import { unknownTargetMailbox } from '../storage-errors.ts'
 import { createMessageRowInserter } from './message-row-inserter.ts'
-import { deleteMessages, type InsertedMessage, type NewMessage } from './message-rows.ts'
+import { deleteMessages, encodedColumns, type InsertedMessage, type NewMessage } from './message-rows.ts'
 import { fileJobFor } from './write-message-files.ts'
 
 export interface PendingDelivery {
@@ -300,23 +300,35 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
       for (const entry of batch) entry.reject(e)
       return { written: [], synced: true }
     }
-    const failed = new Set<Waiting>()
-    unwritten.forEach((entry, i) => {
-      const error = answered.errors[i]
-      if (error) {
-        failed.add(entry)
-        entry.reject(error)
-      }
-    })
-    const written = batch.filter(e => !failed.has(e))
+    const written = refuseUnwritten(batch, new Map(unwritten.map((entry, i) => [entry, i])), answered.errors)
     if (answered.synced.includes('failed')) {
-      // Since Linux 5.8 syncfs reports write-back errors: some data may not be on disk.
-      const error = new Error(`syncfs of the file system holding ${anchors.join(', ')} failed`)
-      logger.error('syncing delivered files failed; deliveries refused', { folders: anchors })
-      for (const entry of written) entry.reject(error)
+      refuseUnsynced(written, anchors)
       return { written: [], synced: true }
     }
     return { written, synced: !answered.synced.includes('unavailable') }
+  }
+
+  /**
+   * Refuse each entry whose file the worker could not write (`errors` by the file's index among
+   * the job's files); the others, in batch order.
+   */
+  const refuseUnwritten = (
+    batch: readonly Waiting[],
+    fileIndex: ReadonlyMap<Waiting, number>,
+    errors: ReadonlyArray<Error | null>,
+  ): Waiting[] =>
+    batch.filter(entry => {
+      const index = fileIndex.get(entry)
+      const error = index === undefined ? null : errors[index]
+      if (error) entry.reject(error)
+      return !error
+    })
+
+  /** A failed syncfs: since Linux 5.8 it reports write-back errors, so some data may not be on disk. */
+  const refuseUnsynced = (entries: readonly Waiting[], anchors: readonly string[]) => {
+    const error = new Error(`syncfs of the file system holding ${anchors.join(', ')} failed`)
+    logger.error('syncing delivered files failed; deliveries refused', { folders: anchors })
+    for (const entry of entries) entry.reject(error)
   }
 
   /** No worker: the unwritten files are written on this thread, each on its own. */
@@ -386,17 +398,22 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
     if (anchors === null) return false
     const unwritten = batch.filter(e => e.delivery.content !== undefined)
     const fileIndex = new Map(unwritten.map((entry, i) => [entry, i]))
-    const rows: IndexRow[] = batch.map(({ delivery: { mailboxId, message } }, i) => [
-      mailboxId,
-      message.fileName,
-      message.size,
-      message.internalDate,
-      message.flags,
-      message.keywords.length === 0 ? '[]' : JSON.stringify(message.keywords),
-      message.envelope ? JSON.stringify(message.envelope) : null,
-      message.bodyStructureJson ?? null,
-      fileIndex.get(batch[i] as Waiting) ?? -1,
-    ])
+    const rows: IndexRow[] = batch.map(entry => {
+      const { mailboxId, message } = entry.delivery
+      const { keywords, envelopeJson, bodystructureJson } = encodedColumns(message)
+      const file = fileIndex.get(entry) ?? -1
+      return [
+        mailboxId,
+        message.fileName,
+        message.size,
+        message.internalDate,
+        message.flags,
+        keywords,
+        envelopeJson,
+        bodystructureJson,
+        file,
+      ]
+    })
     const job = deps.indexOnWorker(unwritten.map(fileJobOf), anchors, { db: sqlite.filename, rows })
     if (!job) return false
     let result: IndexAnswer
@@ -408,16 +425,9 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
       for (const entry of batch) entry.reject(e)
       return true
     }
-    const pending = batch.filter(entry => {
-      const index = fileIndex.get(entry)
-      const error = index === undefined ? null : result.errors[index]
-      if (error) entry.reject(error)
-      return !error
-    })
+    const pending = refuseUnwritten(batch, fileIndex, result.errors)
     if (result.synced.includes('failed')) {
-      logger.error('syncing delivered files failed; deliveries refused', { folders: anchors })
-      for (const entry of pending)
-        entry.reject(new Error(`syncfs of the file system holding ${anchors.join(', ')} failed`))
+      refuseUnsynced(pending, anchors)
       return true
     }
     if (result.synced.includes('unavailable')) {
@@ -465,8 +475,10 @@ export function createDeliveryCommitter(deps: DeliveryCommitterDeps): DeliveryCo
           // Not awaited: the next batch's files are synced while this WAL sync runs.
           else void makeDurable(indexed)
         } catch (e) {
-          // Every step settles its entries itself; this guard only keeps a bug from hanging callers.
+          // Every step settles its entries itself; this guard only keeps a bug from hanging callers
+          // (settling an entry twice does nothing).
           for (const entry of batch) entry.reject(e)
+          for (const { entry } of previous) entry.reject(e)
         }
       }
     } finally {

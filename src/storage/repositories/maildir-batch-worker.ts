@@ -16,6 +16,7 @@
 // It holds the process open only while a job is in flight and ends after a few idle seconds: a
 // bulk job keeps it busy, an idle server should not keep a second JS heap.
 import { closeSync, futimesSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { ALLOCATE_UIDS_SQL, INSERT_MESSAGE_SQL } from './message-row-inserter.ts'
 
 /** What syncfs did: synced, failed (rc ≠ 0 or the path could not be opened), or no syncfs in this libc. */
 export type SyncfsOutcome = 'synced' | 'failed' | 'unavailable'
@@ -191,14 +192,8 @@ const openIndex = path => {
     begin: db.query('BEGIN IMMEDIATE'),
     commit: db.query('COMMIT'),
     rollback: db.query('ROLLBACK'),
-    allocate: db.query(${JSON.stringify(
-      'UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1 WHERE id = ? ' +
-        'RETURNING uid_next AS uidNext, highest_modseq AS modseq, uid_validity AS uidValidity',
-    )}),
-    insert: db.query(${JSON.stringify(
-      'INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internal_date, size, maildir_file, ' +
-        'envelope_json, bodystructure_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )}),
+    allocate: db.query(${JSON.stringify(ALLOCATE_UIDS_SQL)}),
+    insert: db.query(${JSON.stringify(INSERT_MESSAGE_SQL)}),
   }
   return connection
 }
@@ -404,13 +399,7 @@ export function createMaildirBatchWorker(options: { idleMs?: number } = {}): Mai
         return { fdatasyncFirst: { id, path: first } }
       })
       if (!answered) return null
-      const written = answered.then(answer => ({
-        errors: files.map((_, i) => {
-          const error = answer.errors?.[i]
-          return error ? asError(error) : null
-        }),
-        synced: syncPaths.map((_, i) => answer.synced?.[i] ?? 'failed'),
-      }))
+      const written = answered.then(answer => eachAnswer(files, syncPaths, answer))
       return { written, fdatasynced }
     },
     writeSyncAndIndex(files, syncPaths, index) {
@@ -419,11 +408,7 @@ export function createMaildirBatchWorker(options: { idleMs?: number } = {}): Mai
       const job: PackedWrite = { ...pack(files, 'each'), sync: [...syncPaths], index: { ...index, closeAfterMs } }
       return (
         post(job, [job.bytes])?.then(answer => ({
-          errors: files.map((_, i) => {
-            const error = answer.errors?.[i]
-            return error ? asError(error) : null
-          }),
-          synced: syncPaths.map((_, i) => answer.synced?.[i] ?? 'failed'),
+          ...eachAnswer(files, syncPaths, answer),
           rows: answer.rows,
           indexError: answer.indexError,
           walSynced: answer.walSynced,
@@ -433,6 +418,17 @@ export function createMaildirBatchWorker(options: { idleMs?: number } = {}): Mai
     syncfs(path) {
       return post({ kind: 'syncfs', path })?.then(answer => answer.outcome ?? 'failed') ?? null
     },
+  }
+}
+
+/** An 'each' job's answer per file and per sync path; a path the worker did not answer counts as failed. */
+function eachAnswer(files: readonly FileJob[], syncPaths: readonly string[], answer: Answer): WriteEachAnswer {
+  return {
+    errors: files.map((_, i) => {
+      const error = answer.errors?.[i]
+      return error ? asError(error) : null
+    }),
+    synced: syncPaths.map((_, i) => answer.synced?.[i] ?? 'failed'),
   }
 }
 

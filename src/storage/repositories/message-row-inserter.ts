@@ -7,7 +7,7 @@
 // batches).
 import type { Statement } from 'bun:sqlite'
 import type { MailDb } from '../db/open-database.ts'
-import type { InsertedMessage, NewMessage } from './message-rows.ts'
+import { encodedColumns, type InsertedMessage, type NewMessage } from './message-rows.ts'
 
 export interface MessageRowInserter {
   /** Index `items` in one mailbox; call inside a write transaction. Undefined when the mailbox is gone. */
@@ -22,6 +22,16 @@ export interface MessageRowInserter {
   ): InsertedMessage[] | undefined
 }
 
+// Also run by the file worker's own connection (maildir-batch-worker.ts indexRows).
+// RFC 7162 §3.1: MODSEQ moves once per change; the UIDs of the set are consecutive.
+export const ALLOCATE_UIDS_SQL =
+  'UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1 WHERE id = ? ' +
+  'RETURNING uid_next AS uidNext, highest_modseq AS modseq, uid_validity AS uidValidity'
+/** Parameters: mailbox_id, uid, modseq, flags, keywords, internal_date, size, maildir_file, envelope_json, bodystructure_json. */
+export const INSERT_MESSAGE_SQL =
+  'INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internal_date, size, maildir_file, ' +
+  'envelope_json, bodystructure_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+
 type Indexed = { uid: number; modseq: number }
 type Allocated = { uidNext: number; modseq: number; uidValidity: number }
 type SqlValue = string | number | null
@@ -31,18 +41,11 @@ export function createMessageRowInserter(db: MailDb): MessageRowInserter {
   const indexedFile: Statement<Indexed, [number, string]> = sqlite.query(
     'SELECT uid, modseq FROM messages WHERE mailbox_id = ? AND maildir_file = ?',
   )
-  // RFC 7162 §3.1: MODSEQ moves once per change; the UIDs of the set are consecutive.
-  const allocate: Statement<Allocated, [number, number]> = sqlite.query(
-    'UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1 WHERE id = ? ' +
-      'RETURNING uid_next AS uidNext, highest_modseq AS modseq, uid_validity AS uidValidity',
-  )
+  const allocate: Statement<Allocated, [number, number]> = sqlite.query(ALLOCATE_UIDS_SQL)
   const current: Statement<{ uidValidity: number }, [number]> = sqlite.query(
     'SELECT uid_validity AS uidValidity FROM mailboxes WHERE id = ?',
   )
-  const insertRow: Statement<unknown, SqlValue[]> = sqlite.query(
-    'INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, internal_date, size, maildir_file, ' +
-      'envelope_json, bodystructure_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  )
+  const insertRow: Statement<unknown, SqlValue[]> = sqlite.query(INSERT_MESSAGE_SQL)
 
   return {
     insert(mailboxId, items, options = {}) {
@@ -61,17 +64,18 @@ export function createMessageRowInserter(db: MailDb): MessageRowInserter {
         const firstUid = ids.uidNext - fresh.length
         for (const [i, item] of fresh.entries()) {
           const uid = firstUid + i
+          const { keywords, envelopeJson, bodystructureJson } = encodedColumns(item)
           insertRow.run(
             mailboxId,
             uid,
             ids.modseq,
             item.flags,
-            item.keywords.length === 0 ? '[]' : JSON.stringify(item.keywords),
+            keywords,
             item.internalDate,
             item.size,
             item.fileName,
-            item.envelope ? JSON.stringify(item.envelope) : null,
-            item.bodyStructureJson ?? null,
+            envelopeJson,
+            bodystructureJson,
           )
           out.set(item.fileName, { fileName: item.fileName, uid, modseq: ids.modseq, uidValidity })
         }

@@ -123,6 +123,19 @@ export interface NewMessage {
   bodyStructureJson?: string | null
 }
 
+/** The JSON columns of a new message's row, encoded as every writer of `messages` stores them. */
+export function encodedColumns(item: NewMessage): {
+  keywords: string
+  envelopeJson: string | null
+  bodystructureJson: string | null
+} {
+  return {
+    keywords: item.keywords.length === 0 ? '[]' : JSON.stringify(item.keywords),
+    envelopeJson: item.envelope ? JSON.stringify(item.envelope) : null,
+    bodystructureJson: item.bodyStructureJson ?? null,
+  }
+}
+
 export interface InsertedMessage {
   fileName: string
   uid: number
@@ -165,12 +178,10 @@ export function insertMessages(db: Db, mailboxId: number, items: readonly NewMes
         uid,
         modseq: ids.modseq,
         flags: item.flags,
-        keywords: JSON.stringify(item.keywords),
         internalDate: item.internalDate,
         size: item.size,
         maildirFile: item.fileName,
-        envelopeJson: item.envelope ? JSON.stringify(item.envelope) : null,
-        bodystructureJson: item.bodyStructureJson ?? null,
+        ...encodedColumns(item),
       })
       .run()
     out.set(item.fileName, { fileName: item.fileName, uid, modseq: ids.modseq, uidValidity: ids.uidValidity })
