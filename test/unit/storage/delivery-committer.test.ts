@@ -12,6 +12,7 @@ import { coalescedSync } from '../../../src/storage/maildir/coalesced-sync.ts'
 import {
   createDeliveryCommitter,
   type DeliveryCommitter,
+  type DeliveryCommitterDeps,
   type PendingDelivery,
 } from '../../../src/storage/repositories/delivery-committer.ts'
 import {
@@ -38,7 +39,7 @@ beforeEach(async () => {
   await storage.domains.add('example.com')
   ann = await storage.accounts.create({ email: 'ann@example.com', passwordHash: await testPasswordHash() })
   inbox = (await storage.mailboxes.get(ann.id, 'INBOX')) as MailboxRecord
-  committer = createDeliveryCommitter({ db: storage.db, sqlite, logger: silentLogger })
+  committer = committerWith()
 })
 afterEach(() => fx.cleanup())
 
@@ -55,6 +56,10 @@ function placed(mailboxId = inbox.id, folderDir = annDir()): PendingDelivery {
     message: { fileName, size: 10, internalDate: 1_700_000_000_000, flags: 0, keywords: [], envelope: null },
   }
 }
+
+/** A committer on the fixture's database, with the given ways to run its steps. */
+const committerWith = (steps: Pick<DeliveryCommitterDeps, 'fileWork' | 'indexOnWorker'> = {}) =>
+  createDeliveryCommitter({ db: storage.db, sqlite, logger: silentLogger, ...steps })
 
 const synchronous = () => sqlite.query<{ synchronous: number }, []>('PRAGMA synchronous').get()?.synchronous
 
@@ -125,10 +130,7 @@ describe('delivery committer', () => {
     "after the first, a batch's WAL is fdatasynced first thing in the next worker job: %s %s",
     async walOutcome => {
       const calls: string[][] = []
-      const chained = createDeliveryCommitter({
-        db: storage.db,
-        sqlite,
-        logger: silentLogger,
+      const chained = committerWith({
         fileWork: fileWorkAnswering('synced', calls, walOutcome),
       })
       // The first commit syncs the WAL (and its directory) on the pool.
@@ -141,10 +143,7 @@ describe('delivery committer', () => {
 
   test('with syncfs, one call per file system covers the batch, and unsynced files are accepted', async () => {
     const calls: string[][] = []
-    const withSyncfs = createDeliveryCommitter({
-      db: storage.db,
-      sqlite,
-      logger: silentLogger,
+    const withSyncfs = committerWith({
       fileWork: fileWorkAnswering('synced', calls),
     })
     const rows = await Promise.all(
@@ -155,10 +154,7 @@ describe('delivery committer', () => {
   })
 
   test('a failed syncfs refuses the whole batch and indexes nothing', async () => {
-    const failing = createDeliveryCommitter({
-      db: storage.db,
-      sqlite,
-      logger: silentLogger,
+    const failing = committerWith({
       fileWork: fileWorkAnswering('failed'),
     })
     const results = await Promise.allSettled(
@@ -169,10 +165,7 @@ describe('delivery committer', () => {
   })
 
   test('where syncfs is unavailable, unsynced files are fdatasynced one by one; a missing one fails alone', async () => {
-    const unavailable = createDeliveryCommitter({
-      db: storage.db,
-      sqlite,
-      logger: silentLogger,
+    const unavailable = committerWith({
       fileWork: fileWorkAnswering('unavailable'),
     })
     const gone = placed()
@@ -207,10 +200,7 @@ describe('delivery committer', () => {
   /** A committer that writes files on a real worker (step 2 here), or writes them on this thread. */
   const writingCommitter = (onWorker: boolean) => {
     const worker = createMaildirBatchWorker({ idleMs: 50 })
-    return createDeliveryCommitter({
-      db: storage.db,
-      sqlite,
-      logger: silentLogger,
+    return committerWith({
       fileWork: onWorker ? (...args) => worker.writeEachAndSync(...args) : undefined,
     })
   }
@@ -317,10 +307,7 @@ describe('delivery committer, all steps on the worker', () => {
   }
   const onWorker = () => {
     const worker = createMaildirBatchWorker({ idleMs: 200 })
-    return createDeliveryCommitter({
-      db: storage.db,
-      sqlite,
-      logger: silentLogger,
+    return committerWith({
       fileWork: (...args) => worker.writeEachAndSync(...args),
       indexOnWorker: (...args) => worker.writeSyncAndIndex(...args),
     })
@@ -369,10 +356,7 @@ describe('delivery committer, all steps on the worker', () => {
 
   /** indexOnWorker that writes here and answers as told. */
   const stubbed = (answer: Partial<IndexAnswer>, calls: { n: number }) =>
-    createDeliveryCommitter({
-      db: storage.db,
-      sqlite,
-      logger: silentLogger,
+    committerWith({
       indexOnWorker: async (files, paths) => {
         calls.n++
         for (const file of files) writeFilesHere([file])
