@@ -106,30 +106,21 @@ for (const name of ${JSON.stringify(['libc.so.6', 'libc.musl-x86_64.so.1', 'libc
     break
   } catch {}
 }
-const runSyncfs = path => {
-  if (syncfs === null) return { outcome: 'unavailable' }
+// A sync through a descriptor of \`path\`: 'synced' when \`sync\` says it worked, else 'failed'.
+const syncThrough = (path, sync) => {
   let fd = -1
   try {
     fd = openSync(path, 'r')
-    return { outcome: syncfs(fd) === 0 ? 'synced' : 'failed' }
+    return { outcome: sync(fd) ? 'synced' : 'failed' }
   } catch {
     return { outcome: 'failed' }
   } finally {
     if (fd >= 0) closeSync(fd)
   }
 }
-const runFdatasync = path => {
-  let fd = -1
-  try {
-    fd = openSync(path, 'r')
-    fdatasyncSync(fd)
-    return { outcome: 'synced' }
-  } catch {
-    return { outcome: 'failed' }
-  } finally {
-    if (fd >= 0) closeSync(fd)
-  }
-}
+const runSyncfs = path => (syncfs === null ? { outcome: 'unavailable' } : syncThrough(path, fd => syncfs(fd) === 0))
+const runFdatasync = path => syncThrough(path, fd => (fdatasyncSync(fd), true))
+const messageOf = e => String(e && e.message ? e.message : e)
 const writeFiles = job => {
   const all = job.bytes instanceof Uint8Array ? job.bytes : new Uint8Array(job.bytes)
   const created = []
@@ -155,7 +146,7 @@ const writeFiles = job => {
         unlinkSync(path)
       } catch {}
     }
-    return { error: { message: String(e && e.message ? e.message : e), code: e && e.code } }
+    return { error: { message: messageOf(e), code: e && e.code } }
   }
 }
 const writeEach = job => {
@@ -205,7 +196,7 @@ const indexRows = (index, fileErrors) => {
   try {
     c = openIndex(index.db)
   } catch (e) {
-    return { indexError: String(e && e.message ? e.message : e) }
+    return { indexError: messageOf(e) }
   }
   const rows = new Array(index.rows.length).fill(null)
   const byMailbox = new Map()
@@ -234,7 +225,7 @@ const indexRows = (index, fileErrors) => {
       throw e
     }
   } catch (e) {
-    return { indexError: String(e && e.message ? e.message : e) }
+    return { indexError: messageOf(e) }
   }
   return { rows, walSynced: runFdatasync(index.db.concat('-wal')).outcome === 'synced' }
 }

@@ -246,9 +246,9 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
     deliveryTargetByKey(`${accountId}\u0000${mailbox}`)
 
   /**
-   * One copy of a message in memory (nearly every SMTP delivery): the envelope is parsed here and
-   * the file is left to the committer, which writes it (tmp/, renamed into cur/) with the rest of
-   * its batch and syncs them in one job on its worker (delivery-committer.ts). A trip of its own to
+   * One copy of a message in memory (nearly every SMTP delivery): the file is left to the
+   * committer, which writes it (tmp/, renamed into cur/) with the rest of its batch and syncs and
+   * indexes them in one job on its worker (delivery-committer.ts). A trip of its own to
    * a file thread per message (or two: write, rename) was a third of a delivery's latency and
    * cost the event loop more than the hand-off (bench/smtp.ts).
    */

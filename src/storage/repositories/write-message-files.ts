@@ -1,5 +1,5 @@
-// Writing message files into a Maildir folder, for deliveries (one file: messages.ts) and bulk
-// appends (a batch: message-batch-append.ts): each goes to tmp/<unique> (exclusive create), gets its mtime set to the internal date
+// Writing a batch of message files into a Maildir folder for bulk appends (message-batch-append.ts):
+// each goes to tmp/<unique> (exclusive create), gets its mtime set to the internal date
 // (maildir/deliver.ts) and is renamed to its name in cur/, so cur/ never holds a partly written
 // file, even when the process is killed mid-batch (reconcile indexes whatever cur/ holds). Nothing
 // is synced here: the caller makes the whole batch durable at once (sync-file-system.ts).
@@ -55,7 +55,10 @@ export async function writeMessageFiles(
   return paths
 }
 
-/** Where a message file of the folder `dir` is written (tmp/<unique>) and published (cur/<name>). */
+/**
+ * Where a message file of the folder `dir` is written (tmp/<unique>) and published (cur/<name>);
+ * the delivery committer names the files it writes for SMTP deliveries the same way.
+ */
 export function fileJobFor(dir: string, file: MessageFile): FileJob {
   const comma = file.fileName.indexOf(',')
   const unique = comma < 0 ? file.fileName : file.fileName.slice(0, comma)
