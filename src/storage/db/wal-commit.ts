@@ -2,11 +2,12 @@
 // (repositories/delivery-committer.ts) and the outbound queue (delivery/queue). Under
 // `synchronous = FULL` every COMMIT fsyncs the -wal file inside the call — about 4 ms on this
 // class of disk, during which nothing else runs — so a runner recording one attempt per commit
-// (or a delivery per commit) tops out near 250 per second. Here the transaction runs under NORMAL (COMMIT writes the frames
-// without syncing) and the connection returns to its configured level right after; callers that
-// need the rows durable await an fdatasync of the -wal file on the thread pool, which persists
-// exactly what FULL would have (every frame up to the commit frame). Syncs requested while one
-// runs share the next one, so a busy server pays one fsync per batch, not per row.
+// (or a delivery per commit) tops out near 250 per second. Here the transaction runs under NORMAL
+// (COMMIT writes the frames without syncing) and the connection returns to its configured level
+// right after; callers that need the rows durable await an fdatasync of the -wal file on the
+// thread pool (or, once readyWalPath() names it, from a worker), which persists exactly what FULL
+// would have (every frame up to the commit frame). Syncs requested while one runs share the next
+// one, so a busy server pays one fsync per batch, not per row.
 import type { Database } from 'bun:sqlite'
 import { dirname } from 'node:path'
 import { coalescedSync } from '../maildir/coalesced-sync.ts'

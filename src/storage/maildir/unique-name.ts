@@ -4,9 +4,9 @@
 //
 // M/P/Q are what Dovecot writes; R (a random number, listed in the Maildir spec, drawn once per
 // generator) keeps two generators in one process — two storage instances on the same data
-// directory, as in tests — from colliding within the same microsecond. ",S=<size>" is the physical size, which Dovecot and
-// Courier read instead of stat()ing. In the host name, '/' and ':' are written as "\057" and
-// "\072" (the spec) and ',' as "\054", because ',' starts the S= field.
+// directory, as in tests — from colliding within the same microsecond. ",S=<size>" is the physical
+// size, which Dovecot and Courier read instead of stat()ing. In the host name, '/' and ':' are
+// written as "\057" and "\072" (the spec) and ',' as "\054", because ',' starts the S= field.
 import { hostname as osHostname } from 'node:os'
 import type { Clock } from '../../core/clock.ts'
 
