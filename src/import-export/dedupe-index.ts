@@ -25,7 +25,7 @@ export function messageKey(content: Uint8Array, messageId: string | null): Messa
 export async function loadDedupeIndex(storage: Storage, mailboxId: number): Promise<DedupeIndex> {
   const known = new Set<string>()
   const unhashed: number[] = []
-  for (const record of await storage.messages.list(mailboxId)) {
+  for (const record of await storage.messages.list(mailboxId, { envelopes: true })) {
     const id = normalizeMessageId(record.envelope?.messageId)
     if (id !== null) known.add(keyText({ messageId: id, size: record.size }))
     else unhashed.push(record.uid)

@@ -146,7 +146,8 @@ async function exportMboxFile(
   written.dirs.add(dirname(path))
   const writer = await createMboxFileWriter(path)
   try {
-    for (const record of await storage.messages.list(box.id)) {
+    // Envelopes: the From_ line's sender when a message has no Return-Path.
+    for (const record of await storage.messages.list(box.id, { envelopes: true })) {
       const content = await storage.messages.readBytes(box.id, record.uid)
       if (!content) {
         summary.missing.push(`${box.name} UID ${record.uid}`)

@@ -112,6 +112,12 @@ export interface ListMessagesOptions {
   uids?: readonly UidRange[]
   /** Only messages with a MODSEQ above this (RFC 7162 CHANGEDSINCE). */
   changedSince?: number
+  /**
+   * Fill in the envelopes the index lacks (SMTP deliveries and imports store none): each such
+   * message's header block is read from its file once and the envelope stored. Off by default:
+   * IMAP and POP3 list messages on every FETCH, SEARCH or login and never read the envelope.
+   */
+  envelopes?: boolean
 }
 
 export interface MessageRepository {
@@ -331,9 +337,9 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
   /**
    * Rows of SMTP deliveries and imports carry no envelope: parsing the header block was a tenth of a
    * delivery's event-loop time, and IMAP reads its own cache (imap/message/analyze-message.ts).
-   * The records' readers (the API, export, import's de-duplication) get it here, parsed from the
-   * file at the first read and stored for the next; a file that cannot be read or parsed leaves
-   * it empty for now.
+   * The records' readers that want it (get(), list() with `envelopes`: export, import's
+   * de-duplication) get it here, parsed from the file at the first read and stored for the next; a
+   * file that cannot be read or parsed leaves it empty for now.
    */
   const withEnvelopes = async (mailboxId: number, rows: MessageRow[]): Promise<MessageRow[]> => {
     const missing = rows.filter(row => row.envelopeJson === null)
@@ -589,7 +595,7 @@ export function createMessageRepository(ctx: RepositoryContext): MessageReposito
 
     async list(mailboxId, options = {}) {
       const rows = selectMessageRows(db, mailboxId, options.uids, options.changedSince)
-      return (await withEnvelopes(mailboxId, rows)).map(toMessageRecord)
+      return (options.envelopes ? await withEnvelopes(mailboxId, rows) : rows).map(toMessageRecord)
     },
 
     async uids(mailboxId) {

@@ -109,7 +109,7 @@ test('every message acknowledged before the snapshot survives wipe and restore, 
 
   // What the live store says about the messages acknowledged before the snapshot.
   const byMessageId = new Map<string, { uid: number; flags: string[]; bytes: string }>()
-  for (const record of await storage.messages.list(inbox.id)) {
+  for (const record of await storage.messages.list(inbox.id, { envelopes: true })) {
     const id = record.envelope?.messageId
     if (!id) continue
     const bytes = await storage.messages.readBytes(inbox.id, record.uid)
@@ -144,7 +144,7 @@ test('every message acknowledged before the snapshot survives wipe and restore, 
     if (!inbox2) throw new Error('INBOX missing after restore')
     expect(inbox2.uidValidity).toBe(uidValidity)
     const found = new Map<string, { uid: number; flags: string[]; bytes: string }>()
-    for (const record of await again.messages.list(inbox2.id)) {
+    for (const record of await again.messages.list(inbox2.id, { envelopes: true })) {
       const bytes = await again.messages.readBytes(inbox2.id, record.uid)
       if (record.envelope?.messageId)
         found.set(record.envelope.messageId, {

@@ -60,7 +60,7 @@ afterAll(async () => {
 
 async function messages(email: string, mailbox = INBOX): Promise<MessageRecord[]> {
   const box = await server.deps.storage.mailboxes.get(ids[email] ?? -1, mailbox)
-  return server.deps.storage.messages.list(box?.id ?? -1)
+  return server.deps.storage.messages.list(box?.id ?? -1, { envelopes: true })
 }
 
 async function storedBytes(email: string, record: MessageRecord | undefined): Promise<Buffer> {

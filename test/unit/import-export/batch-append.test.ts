@@ -53,7 +53,7 @@ describe('appendBatch', () => {
     expect(events).toEqual([
       { mailboxId: inbox.id, kind: 'append', uids: [2, 3, 4], modseq: result.appended[0]?.modseq as number },
     ])
-    const records = await f.storage.messages.list(inbox.id)
+    const records = await f.storage.messages.list(inbox.id, { envelopes: true })
     expect(records.map(r => [r.uid, r.flags, r.keywords, r.internalDate, r.envelope?.subject])).toEqual([
       [1, [], [], expect.any(Number), 'first'],
       [2, ['\\Seen'], [], Date.UTC(2020, 0, 1), 'a'],

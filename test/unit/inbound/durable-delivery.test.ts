@@ -37,7 +37,7 @@ const asAnn = () => context({ port: 'submission', cid: 'sub1', auth: { accountId
 
 async function inbox(accountId: number, mailbox = INBOX): Promise<MessageRecord[]> {
   const box = await f.storage.mailboxes.get(accountId, mailbox)
-  return f.storage.messages.list(box?.id ?? -1)
+  return f.storage.messages.list(box?.id ?? -1, { envelopes: true })
 }
 
 async function storedText(accountId: number, index = 0): Promise<string> {

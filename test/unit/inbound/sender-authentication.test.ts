@@ -161,7 +161,7 @@ describe('the pipeline acts on DMARC and writes Authentication-Results', () => {
     expect(r.data?.reply).toMatchObject({ code: 550, enhanced: '5.7.1' })
     expect(r.data?.perRecipient.map(p => p.code)).toEqual([550])
     const inbox = await f.storage.mailboxes.get(bob, INBOX)
-    const list = await f.storage.messages.list(inbox?.id ?? -1)
+    const list = await f.storage.messages.list(inbox?.id ?? -1, { envelopes: true })
     expect(list.some(m => m.envelope?.subject === 'spoof')).toBe(false)
     expect(f.metrics.counter('smtp_rejections_total', '').get({ port: 'mx', reason: 'dmarc' })).toBe(1)
     expect(f.metrics.counter('smtp_auth_results_total', '').get({ method: 'dmarc', result: 'fail' })).toBeGreaterThan(0)
@@ -180,7 +180,9 @@ describe('the pipeline acts on DMARC and writes Authentication-Results', () => {
     )
     expect(r.data?.reply.code).toBe(250)
     const junk = await f.storage.mailboxes.get(bob, 'Junk')
-    const stored = (await f.storage.messages.list(junk?.id ?? -1)).find(m => m.envelope?.subject === 'spoof-kept')
+    const stored = (await f.storage.messages.list(junk?.id ?? -1, { envelopes: true })).find(
+      m => m.envelope?.subject === 'spoof-kept',
+    )
     expect(stored?.keywords).toContain('$Junk')
   })
 
@@ -194,7 +196,11 @@ describe('the pipeline acts on DMARC and writes Authentication-Results', () => {
     )
     expect(r.data?.reply.code).toBe(250)
     const junk = await f.storage.mailboxes.get(bob, 'Junk')
-    expect((await f.storage.messages.list(junk?.id ?? -1)).some(m => m.envelope?.subject === 'quarantined')).toBe(true)
+    expect(
+      (await f.storage.messages.list(junk?.id ?? -1, { envelopes: true })).some(
+        m => m.envelope?.subject === 'quarantined',
+      ),
+    ).toBe(true)
     expect(f.metrics.counter('smtp_messages_delivered_total', '').get({ result: 'quarantined' })).toBeGreaterThan(0)
   })
 
@@ -211,7 +217,9 @@ describe('the pipeline acts on DMARC and writes Authentication-Results', () => {
     )
     expect(r.data?.reply.code).toBe(250)
     const inbox = await f.storage.mailboxes.get(bob, INBOX)
-    const stored = (await f.storage.messages.list(inbox?.id ?? -1)).find(m => m.envelope?.subject === 'signed-ok')
+    const stored = (await f.storage.messages.list(inbox?.id ?? -1, { envelopes: true })).find(
+      m => m.envelope?.subject === 'signed-ok',
+    )
     const raw = text((await f.storage.messages.readBytes(inbox?.id ?? -1, stored?.uid ?? -1)) ?? new Uint8Array())
     const lines = raw.split('\r\n')
     expect(lines[0]).toBe('Return-Path: <ann@sender.example>')
@@ -246,7 +254,9 @@ describe('the pipeline acts on DMARC and writes Authentication-Results', () => {
     expect(r.data?.reply.code).toBe(250)
     expect(dns.queries.filter(q => q.type === 'TXT').length).toBe(before)
     const inbox = await f.storage.mailboxes.get(bob, INBOX)
-    const stored = (await f.storage.messages.list(inbox?.id ?? -1)).find(m => m.envelope?.subject === 'submitted')
+    const stored = (await f.storage.messages.list(inbox?.id ?? -1, { envelopes: true })).find(
+      m => m.envelope?.subject === 'submitted',
+    )
     const raw = text((await f.storage.messages.readBytes(inbox?.id ?? -1, stored?.uid ?? -1)) ?? new Uint8Array())
     expect(raw).not.toContain('Authentication-Results')
     expect(raw.replace(/\r\n(?=[ \t])/g, '')).toContain('with ESMTPA id')
